@@ -1,0 +1,23 @@
+//! Soundwave's web app: pages, components and server functions. Built twice: for the
+//! server (`ssr`, rendering inside axum) and for the browser (`hydrate`, WebAssembly).
+
+pub mod api;
+pub mod components;
+pub mod model;
+pub mod pages;
+mod shell;
+
+#[cfg(feature = "hydrate")]
+pub mod client;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+pub use shell::{shell, App};
+
+/// Entry point of the WebAssembly bundle: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

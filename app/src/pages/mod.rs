@@ -1,0 +1,8 @@
+//! One module per page; each page component ends in `Page`.
+
+pub mod admin;
+pub mod auth;
+pub mod home;
+pub mod library;
+pub mod not_found;
+pub mod playlists;

@@ -1,0 +1,354 @@
+//! Custom playlists: each belongs to one owner; another user's id behaves as if it did not exist.
+//! Every change bumps `version`, which offline copies compare against.
+
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use super::{
+    db::now,
+    error::{AppError, AppResult},
+    tracks::{TrackRow, TRACK_COLUMNS},
+};
+use crate::model::{
+    Account, PlaylistDetail, PlaylistEntry, PlaylistId, PlaylistItemId, PlaylistSummary, Track,
+    TrackId,
+};
+
+const MAX_TITLE_CHARS: usize = 200;
+
+const SUMMARY_SELECT: &str = "SELECT p.id, p.title, p.description, p.kind, p.version, \
+     p.created_at, p.updated_at, COUNT(i.id) AS item_count, \
+     COALESCE(SUM(t.duration_ms), 0) AS duration_ms \
+     FROM playlists p LEFT JOIN playlist_items i ON i.playlist_id = p.id \
+     LEFT JOIN tracks t ON t.id = i.track_id";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    title: String,
+    description: String,
+    kind: String,
+    version: i64,
+    created_at: i64,
+    updated_at: i64,
+    item_count: i64,
+    duration_ms: i64,
+}
+
+impl From<SummaryRow> for PlaylistSummary {
+    fn from(r: SummaryRow) -> Self {
+        PlaylistSummary {
+            id: PlaylistId(r.id),
+            title: r.title,
+            description: r.description,
+            kind: r.kind,
+            item_count: r.item_count,
+            duration_ms: r.duration_ms,
+            version: r.version,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+}
+
+fn clean_title(title: &str) -> AppResult<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(AppError::bad_request("a playlist needs a title"));
+    }
+    if title.chars().count() > MAX_TITLE_CHARS {
+        return Err(AppError::bad_request(format!(
+            "a playlist title has at most {MAX_TITLE_CHARS} characters"
+        )));
+    }
+    Ok(title.to_owned())
+}
+
+/// Admins may act on any playlist; everyone else only on their own.
+fn owner_filter(caller: &Account) -> Option<i64> {
+    (!caller.is_admin()).then_some(caller.id.0)
+}
+
+pub async fn list_playlists(pool: &SqlitePool, caller: &Account) -> AppResult<Vec<PlaylistSummary>> {
+    let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+        "{SUMMARY_SELECT} WHERE p.owner_id = ? GROUP BY p.id ORDER BY p.title COLLATE NOCASE, p.id"
+    ))
+    .bind(caller.id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(PlaylistSummary::from).collect())
+}
+
+pub async fn insert_playlist(
+    pool: &SqlitePool,
+    caller: &Account,
+    title: &str,
+    description: &str,
+) -> AppResult<PlaylistSummary> {
+    let title = clean_title(title)?;
+    let created = now();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO playlists (owner_id, title, description, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(caller.id)
+    .bind(&title)
+    .bind(description.trim())
+    .bind(created)
+    .bind(created)
+    .fetch_one(pool)
+    .await?;
+    get_summary(pool, caller, PlaylistId(id)).await
+}
+
+async fn get_summary(
+    pool: &SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+) -> AppResult<PlaylistSummary> {
+    let row: Option<SummaryRow> = sqlx::query_as(&format!(
+        "{SUMMARY_SELECT} WHERE p.id = ? AND (? IS NULL OR p.owner_id = ?) GROUP BY p.id"
+    ))
+    .bind(id)
+    .bind(owner_filter(caller))
+    .bind(owner_filter(caller))
+    .fetch_optional(pool)
+    .await?;
+    row.map(PlaylistSummary::from).ok_or(AppError::NotFound)
+}
+
+/// A playlist with its items in order.
+pub async fn get_playlist(
+    pool: &SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+) -> AppResult<PlaylistDetail> {
+    let summary = get_summary(pool, caller, id).await?;
+
+    #[derive(sqlx::FromRow)]
+    struct ItemRow {
+        item_id: i64,
+        position: i64,
+        gone_upstream: bool,
+        #[sqlx(flatten)]
+        track: TrackRow,
+    }
+    let rows: Vec<ItemRow> = sqlx::query_as(&format!(
+        "SELECT i.id AS item_id, i.position, i.gone_upstream, {TRACK_COLUMNS}
+         FROM playlist_items i JOIN tracks t ON t.id = i.track_id
+         WHERE i.playlist_id = ? ORDER BY i.position, i.id"
+    ))
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| PlaylistEntry {
+            item_id: PlaylistItemId(r.item_id),
+            position: r.position,
+            gone_upstream: r.gone_upstream,
+            track: Track::from(r.track),
+        })
+        .collect();
+    Ok(PlaylistDetail { summary, items })
+}
+
+/// Locks the playlist for a change: checks ownership inside the transaction.
+async fn begin_change<'a>(
+    pool: &'a SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+) -> AppResult<Transaction<'a, Sqlite>> {
+    let mut tx = pool.begin().await?;
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM playlists WHERE id = ? AND (? IS NULL OR owner_id = ?)",
+    )
+    .bind(id)
+    .bind(owner_filter(caller))
+    .bind(owner_filter(caller))
+    .fetch_optional(&mut *tx)
+    .await?;
+    if found.is_none() {
+        return Err(AppError::NotFound);
+    }
+    Ok(tx)
+}
+
+async fn finish_change(mut tx: Transaction<'_, Sqlite>, id: PlaylistId) -> AppResult<()> {
+    sqlx::query("UPDATE playlists SET version = version + 1, updated_at = ? WHERE id = ?")
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn update_playlist(
+    pool: &SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+    title: Option<&str>,
+    description: Option<&str>,
+) -> AppResult<PlaylistSummary> {
+    let title = title.map(clean_title).transpose()?;
+    let mut tx = begin_change(pool, caller, id).await?;
+    sqlx::query(
+        "UPDATE playlists SET title = COALESCE(?, title), description = COALESCE(?, description)
+         WHERE id = ?",
+    )
+    .bind(title)
+    .bind(description.map(str::trim))
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    finish_change(tx, id).await?;
+    get_summary(pool, caller, id).await
+}
+
+/// Deletes the playlist and its items; tracks and files stay.
+pub async fn delete_playlist(pool: &SqlitePool, caller: &Account, id: PlaylistId) -> AppResult<()> {
+    let mut tx = begin_change(pool, caller, id).await?;
+    sqlx::query("DELETE FROM playlists WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Appends a track. The track must be in the caller's own library.
+pub async fn add_item(
+    pool: &SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+    track: TrackId,
+) -> AppResult<PlaylistDetail> {
+    let mut tx = begin_change(pool, caller, id).await?;
+    let owner: i64 = sqlx::query_scalar("SELECT owner_id FROM playlists WHERE id = ?")
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let in_library: Option<i64> = sqlx::query_scalar(
+        "SELECT track_id FROM library_entries WHERE user_id = ? AND track_id = ?",
+    )
+    .bind(owner)
+    .bind(track)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if in_library.is_none() {
+        return Err(AppError::bad_request("that track is not in your library"));
+    }
+    sqlx::query(
+        "INSERT INTO playlist_items (playlist_id, track_id, position, added_at)
+         VALUES (?, ?, (SELECT COALESCE(MAX(position), -1) + 1 FROM playlist_items
+                        WHERE playlist_id = ?), ?)",
+    )
+    .bind(id)
+    .bind(track)
+    .bind(id)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    finish_change(tx, id).await?;
+    get_playlist(pool, caller, id).await
+}
+
+/// Removes every occurrence of a track from the playlist.
+pub async fn remove_track(
+    pool: &SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+    track: TrackId,
+) -> AppResult<PlaylistDetail> {
+    let mut tx = begin_change(pool, caller, id).await?;
+    let removed = sqlx::query("DELETE FROM playlist_items WHERE playlist_id = ? AND track_id = ?")
+        .bind(id)
+        .bind(track)
+        .execute(&mut *tx)
+        .await?;
+    if removed.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    renumber(&mut tx, id).await?;
+    finish_change(tx, id).await?;
+    get_playlist(pool, caller, id).await
+}
+
+/// Removes one place in the playlist.
+pub async fn remove_item(
+    pool: &SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+    item: PlaylistItemId,
+) -> AppResult<PlaylistDetail> {
+    let mut tx = begin_change(pool, caller, id).await?;
+    let removed = sqlx::query("DELETE FROM playlist_items WHERE playlist_id = ? AND id = ?")
+        .bind(id)
+        .bind(item)
+        .execute(&mut *tx)
+        .await?;
+    if removed.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    renumber(&mut tx, id).await?;
+    finish_change(tx, id).await?;
+    get_playlist(pool, caller, id).await
+}
+
+/// Sets the order: `items` must list every item of the playlist exactly once.
+pub async fn reorder(
+    pool: &SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+    items: &[PlaylistItemId],
+) -> AppResult<PlaylistDetail> {
+    let mut tx = begin_change(pool, caller, id).await?;
+    let mut current: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM playlist_items WHERE playlist_id = ?")
+            .bind(id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let mut wanted: Vec<i64> = items.iter().map(|i| i.0).collect();
+    current.sort_unstable();
+    wanted.sort_unstable();
+    if current != wanted {
+        return Err(AppError::bad_request("the new order must list every item exactly once"));
+    }
+    for (position, item) in items.iter().enumerate() {
+        sqlx::query("UPDATE playlist_items SET position = ? WHERE id = ?")
+            .bind(position as i64)
+            .bind(item)
+            .execute(&mut *tx)
+            .await?;
+    }
+    finish_change(tx, id).await?;
+    get_playlist(pool, caller, id).await
+}
+
+/// Moves one item to a new 0-based place, shifting the others.
+pub async fn move_item(
+    pool: &SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+    item: PlaylistItemId,
+    to: usize,
+) -> AppResult<PlaylistDetail> {
+    let detail = get_playlist(pool, caller, id).await?;
+    let mut order: Vec<PlaylistItemId> = detail.items.iter().map(|e| e.item_id).collect();
+    let from = order.iter().position(|i| *i == item).ok_or(AppError::NotFound)?;
+    let moved = order.remove(from);
+    order.insert(to.min(order.len()), moved);
+    reorder(pool, caller, id, &order).await
+}
+
+async fn renumber(tx: &mut Transaction<'_, Sqlite>, id: PlaylistId) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE playlist_items SET position = (
+             SELECT COUNT(*) FROM playlist_items AS o
+             WHERE o.playlist_id = playlist_items.playlist_id
+               AND (o.position < playlist_items.position
+                    OR (o.position = playlist_items.position AND o.id < playlist_items.id)))
+         WHERE playlist_id = ?",
+    )
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
