@@ -115,8 +115,13 @@ pub enum TrackSort {
 }
 
 impl TrackSort {
-    pub const ALL: [TrackSort; 5] =
-        [TrackSort::Artist, TrackSort::Title, TrackSort::Album, TrackSort::Recent, TrackSort::Duration];
+    pub const ALL: [TrackSort; 5] = [
+        TrackSort::Artist,
+        TrackSort::Title,
+        TrackSort::Album,
+        TrackSort::Recent,
+        TrackSort::Duration,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -11,8 +11,9 @@ use crate::{
     api::account::current_account,
     components::{nav::Nav, player::Player},
     pages::{
-        admin::AdminPage, auth::LoginPage, auth::RegisterPage, home::HomePage, library::LibraryPage,
-        not_found::NotFoundPage, playlists::PlaylistPage, playlists::PlaylistsPage,
+        admin::AdminPage, auth::LoginPage, auth::RegisterPage, home::HomePage,
+        library::LibraryPage, not_found::NotFoundPage, playlists::PlaylistPage,
+        playlists::PlaylistsPage,
     },
 };
 

@@ -81,8 +81,8 @@ async fn artwork(
         .await?
         .ok_or(AppError::NotFound)?;
     let art = file.artwork_path.ok_or(AppError::NotFound)?;
-    let path = app::server::library::resolve(&state.config.media_root, &art)
-        .ok_or(AppError::NotFound)?;
+    let path =
+        app::server::library::resolve(&state.config.media_root, &art).ok_or(AppError::NotFound)?;
     let mime = if art.ends_with(".png") { "image/png" } else { "image/jpeg" };
     stream::serve_file(&path, mime, &headers).await
 }

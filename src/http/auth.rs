@@ -73,10 +73,7 @@ struct Credentials {
 
 /// The peer address of the connection; proxies' headers are not trusted.
 fn client_ip(extensions: &Extensions) -> String {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
+    extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default()
 }
 
 /// Signs in: sets the session cookie, and with `return_token` also answers an API token.

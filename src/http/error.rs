@@ -38,7 +38,8 @@ impl IntoResponse for HttpError {
         if self.0.is_server_fault() {
             tracing::error!(error = %self.0, "request failed");
         }
-        let body = serde_json::json!({ "error": self.0.code(), "message": self.0.public_message() });
+        let body =
+            serde_json::json!({ "error": self.0.code(), "message": self.0.public_message() });
         (status, Json(body)).into_response()
     }
 }

@@ -86,7 +86,9 @@ async fn update(
 ) -> HttpResult<Json<PlaylistDetail>> {
     let id = playlist_id(&id)?;
     if body.title.is_none() && body.description.is_none() && body.order.is_none() {
-        return Err(AppError::bad_request("nothing to change: send title, description or order").into());
+        return Err(
+            AppError::bad_request("nothing to change: send title, description or order").into()
+        );
     }
     // Validate everything before writing anything, so a rejected request changes no row.
     if let Some(title) = &body.title {

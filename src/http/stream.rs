@@ -45,10 +45,8 @@ struct Validators {
 impl Validators {
     fn of(meta: &std::fs::Metadata) -> Self {
         let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-        let nanos = modified
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
+        let nanos =
+            modified.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
         Validators { etag: format!("\"{:x}-{:x}\"", meta.len(), nanos), last_modified: modified }
     }
 
@@ -58,9 +56,10 @@ impl Validators {
 
     /// `If-None-Match` lists this version (weak comparison), or is `*`.
     fn none_match(&self, value: &str) -> bool {
-        value.split(',').map(str::trim).any(|tag| {
-            tag == "*" || tag.trim_start_matches("W/") == self.etag
-        })
+        value
+            .split(',')
+            .map(str::trim)
+            .any(|tag| tag == "*" || tag.trim_start_matches("W/") == self.etag)
     }
 
     /// `If-Range` still names this version: a strong ETag match, or the exact date.
@@ -110,17 +109,21 @@ pub async fn serve_file(path: &Path, mime: &str, headers: &HeaderMap) -> HttpRes
             .is_some_and(|since| truncate_to_seconds(validators.last_modified) <= since),
     };
     if not_modified {
-        return Ok(response.status(StatusCode::NOT_MODIFIED).body(Body::empty()).map_err(internal)?);
+        return Ok(response
+            .status(StatusCode::NOT_MODIFIED)
+            .body(Body::empty())
+            .map_err(internal)?);
     }
 
-    let range_applies = header_text(headers, header::IF_RANGE)
-        .is_none_or(|value| validators.if_range_holds(value));
+    let range_applies =
+        header_text(headers, header::IF_RANGE).is_none_or(|value| validators.if_range_holds(value));
     let range = match header_text(headers, header::RANGE) {
         Some(value) if range_applies => parse_range(value, size),
         _ => RangeRequest::Full,
     };
 
-    response = response.header(header::CONTENT_TYPE, HeaderValue::from_str(mime).map_err(internal)?);
+    response =
+        response.header(header::CONTENT_TYPE, HeaderValue::from_str(mime).map_err(internal)?);
     let (status, start, length) = match range {
         RangeRequest::Full => (StatusCode::OK, 0, size),
         RangeRequest::Partial { start, end } => {

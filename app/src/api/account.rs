@@ -20,7 +20,11 @@ pub async fn current_account() -> Result<Option<Account>, ApiError> {
 
 /// Checks the password, sets the session cookie and sends the browser on to `next`.
 #[server(prefix = "/sfn", endpoint = "login")]
-pub async fn login(username: String, password: String, next: Option<String>) -> Result<(), ApiError> {
+pub async fn login(
+    username: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), ApiError> {
     use crate::server::{auth, users};
 
     let state = super::ctx::state()?;
@@ -53,12 +57,13 @@ pub async fn register(username: String, password: String) -> Result<(), ApiError
     if auth::is_cross_site_write(&parts.method, &parts.headers) {
         return Err(ApiError::Forbidden);
     }
-    let account = users::register(&state.pool, &username, &password).await.map_err(|e| match e {
-        crate::server::AppError::Forbidden => {
-            ApiError::Invalid("registration is closed on this server; ask an administrator".into())
-        }
-        other => other.into(),
-    })?;
+    let account =
+        users::register(&state.pool, &username, &password).await.map_err(|e| match e {
+            crate::server::AppError::Forbidden => ApiError::Invalid(
+                "registration is closed on this server; ask an administrator".into(),
+            ),
+            other => other.into(),
+        })?;
     start_session(&state, &account).await?;
     leptos_axum::redirect("/library");
     Ok(())

@@ -4,11 +4,11 @@ pub mod account;
 pub mod library;
 pub mod playlists;
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use serde::{Deserialize, Serialize};
 
 /// What a server function can fail with, as the page sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -77,7 +77,8 @@ pub(crate) mod ctx {
     /// are refused (server functions are POSTs, so this is the CSRF check).
     pub async fn caller() -> Result<(AppState, Account), ApiError> {
         let state = state()?;
-        let parts = leptos::prelude::use_context::<http::request::Parts>().ok_or(ApiError::Server)?;
+        let parts =
+            leptos::prelude::use_context::<http::request::Parts>().ok_or(ApiError::Server)?;
         let caller = auth::caller_from_headers(&state.pool, &parts.headers)
             .await?
             .ok_or(ApiError::Unauthorized)?;

@@ -25,16 +25,12 @@ pub fn LibraryPage() -> impl IntoView {
 fn Library() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let sort = move || {
-        query.read().get("sort").and_then(|s| TrackSort::parse(&s)).unwrap_or_default()
-    };
-    let page = move || {
-        query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1)
-    };
-    let tracks = Resource::new(
-        move || (q(), sort(), page()),
-        |(q, sort, page)| list_tracks(q, sort, page),
-    );
+    let sort =
+        move || query.read().get("sort").and_then(|s| TrackSort::parse(&s)).unwrap_or_default();
+    let page =
+        move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).max(1);
+    let tracks =
+        Resource::new(move || (q(), sort(), page()), |(q, sort, page)| list_tracks(q, sort, page));
 
     view! {
         <header class="page-head">

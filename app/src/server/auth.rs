@@ -122,7 +122,10 @@ pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// Who is calling: an `Authorization: Token|Bearer` header first, then the session cookie.
-pub async fn caller_from_headers(pool: &SqlitePool, headers: &HeaderMap) -> AppResult<Option<Caller>> {
+pub async fn caller_from_headers(
+    pool: &SqlitePool,
+    headers: &HeaderMap,
+) -> AppResult<Option<Caller>> {
     if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         let secret = value
             .strip_prefix("Token ")

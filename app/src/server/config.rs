@@ -86,7 +86,10 @@ impl Config {
                         ),
                     });
                 }
-                Some(InitialAdmin { username: username.trim().to_owned(), password: Secret(password) })
+                Some(InitialAdmin {
+                    username: username.trim().to_owned(),
+                    password: Secret(password),
+                })
             }
             (Some(_), None) => {
                 return Err(ConfigError {

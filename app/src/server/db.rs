@@ -41,8 +41,10 @@ pub async fn open(path: &Path) -> Result<SqlitePool, OpenError> {
         .await
         .map_err(OpenError::Connect)?;
 
-    let check: String =
-        sqlx::query_scalar("PRAGMA quick_check").fetch_one(&pool).await.map_err(OpenError::Connect)?;
+    let check: String = sqlx::query_scalar("PRAGMA quick_check")
+        .fetch_one(&pool)
+        .await
+        .map_err(OpenError::Connect)?;
     if check != "ok" {
         return Err(OpenError::Integrity(check));
     }

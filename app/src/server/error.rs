@@ -44,7 +44,9 @@ impl AppError {
     /// The message a client may see: server-side details (SQL, paths) stay in the log.
     pub fn public_message(&self) -> String {
         match self {
-            Self::Db(_) | Self::Io(_) | Self::Internal(_) => "something went wrong on the server".into(),
+            Self::Db(_) | Self::Io(_) | Self::Internal(_) => {
+                "something went wrong on the server".into()
+            }
             other => other.to_string(),
         }
     }

@@ -68,7 +68,10 @@ fn owner_filter(caller: &Account) -> Option<i64> {
     (!caller.is_admin()).then_some(caller.id.0)
 }
 
-pub async fn list_playlists(pool: &SqlitePool, caller: &Account) -> AppResult<Vec<PlaylistSummary>> {
+pub async fn list_playlists(
+    pool: &SqlitePool,
+    caller: &Account,
+) -> AppResult<Vec<PlaylistSummary>> {
     let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
         "{SUMMARY_SELECT} WHERE p.owner_id = ? GROUP BY p.id ORDER BY p.title COLLATE NOCASE, p.id"
     ))
@@ -159,14 +162,13 @@ async fn begin_change<'a>(
     id: PlaylistId,
 ) -> AppResult<Transaction<'a, Sqlite>> {
     let mut tx = pool.begin().await?;
-    let found: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM playlists WHERE id = ? AND (? IS NULL OR owner_id = ?)",
-    )
-    .bind(id)
-    .bind(owner_filter(caller))
-    .bind(owner_filter(caller))
-    .fetch_optional(&mut *tx)
-    .await?;
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM playlists WHERE id = ? AND (? IS NULL OR owner_id = ?)")
+            .bind(id)
+            .bind(owner_filter(caller))
+            .bind(owner_filter(caller))
+            .fetch_optional(&mut *tx)
+            .await?;
     if found.is_none() {
         return Err(AppError::NotFound);
     }
