@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/e2e/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export LEPTOS_OUTPUT_NAME=app
 
-cargo build --locked --release -p app --lib --target wasm32-unknown-unknown \
+cargo build --locked -p app --lib --target wasm32-unknown-unknown \
   --no-default-features --features hydrate --profile wasm-release
 
 site=target/site
