@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api", api.clone())
         .nest("/api/v1", api)
+        .route("/healthz", axum::routing::get(health))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -52,6 +53,16 @@ fn api_routes() -> Router<AppState> {
         .merge(audio::routes())
         .merge(playlists::routes())
         .fallback(error::api_not_found)
+}
+
+/// For container health checks: the process answers and the database is readable.
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, &'static str) {
+    match sqlx::query_scalar::<_, i64>("SELECT 1").fetch_one(&state.pool).await {
+        Ok(_) => (axum::http::StatusCode::OK, "ok"),
+        Err(_) => (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
 }
 
 /// Headers every answer carries: a CSP that lets our own WASM run, and no framing or sniffing.
