@@ -21,6 +21,12 @@ if [ "$status" -ne 0 ] && [ "$rust_failed" -eq 0 ]; then
   exit "$status"
 fi
 
+echo "== Service worker unit tests (node)"
+node_status=0
+node --test e2e/ 2>&1 | tee "$log" || node_status=$?
+node_passed=$(grep -E '^# pass ' "$log" | awk '{print $3+0}')
+node_failed=$(grep -E '^# fail ' "$log" | awk '{print $3+0}')
+
 echo "== Release build"
 scripts/build.sh
 
@@ -36,7 +42,7 @@ if [ -z "$e2e_line" ]; then
 fi
 
 echo "== Finished in $(( $(date +%s) - started )) s"
-passed=$((rust_passed + e2e_passed))
-failed=$((rust_failed + e2e_failed))
+passed=$((rust_passed + node_passed + e2e_passed))
+failed=$((rust_failed + node_failed + e2e_failed))
 echo "$passed passed, $failed failed"
-[ "$status" -eq 0 ] && [ "$e2e_status" -eq 0 ] && [ "$failed" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$node_status" -eq 0 ] && [ "$e2e_status" -eq 0 ] && [ "$failed" -eq 0 ]
