@@ -1,5 +1,7 @@
 //! Soundwave's web app: pages, components and server functions. Built twice: for the
 //! server (`ssr`, rendering inside axum) and for the browser (`hydrate`, WebAssembly).
+// Deeply nested views (admin pages inside RequireAccount) exceed the default type depth.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;

@@ -54,6 +54,7 @@ pub fn App() -> impl IntoView {
         } />
         <Meta name="theme-color" content="#141821" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Link rel="apple-touch-icon" href="/apple-touch-icon.png" />
         <Router>
             <div class="layout">
                 <Nav />

@@ -1,7 +1,10 @@
 //! Components shared by several pages.
 
+pub mod icons;
 pub mod nav;
 pub mod player;
+pub mod player_bar;
+pub mod queue;
 pub mod track_list;
 
 use leptos::prelude::*;
