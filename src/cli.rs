@@ -84,11 +84,43 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 async fn import(config: Config, dir: &std::path::Path, user: &str) -> anyhow::Result<()> {
-    let _ = (config, dir, user);
-    bail!("import is not available yet")
+    let pool = crate::startup::open(&config).await?;
+    let result = app::server::import::import_folder(&pool, &config, dir, user).await;
+    pool.close().await;
+    let report = result.map_err(cli_error)?;
+    print_problems(&report);
+    println!(
+        "imported {} files: {} added, {} updated, {} unchanged, {} skipped",
+        files(&report),
+        report.added,
+        report.updated,
+        report.unchanged,
+        report.skipped
+    );
+    Ok(())
 }
 
 async fn scan(config: Config) -> anyhow::Result<()> {
-    let _ = config;
-    bail!("scan is not available yet")
+    let pool = crate::startup::open(&config).await?;
+    let result = app::server::library::scan(&pool, &config).await;
+    pool.close().await;
+    let report = result.map_err(cli_error)?;
+    print_problems(&report);
+    println!("scanned {}", app::server::library::summary(&report));
+    Ok(())
+}
+
+/// Domain errors for a person at a terminal: the full text, paths included (it is their machine).
+fn cli_error(err: app::server::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{err}")
+}
+
+fn print_problems(report: &app::model::ScanReport) {
+    for problem in &report.problems {
+        println!("skipped {problem}");
+    }
+}
+
+fn files(report: &app::model::ScanReport) -> u64 {
+    report.added + report.updated + report.unchanged + report.skipped
 }

@@ -5,10 +5,13 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod import;
+pub mod indexer;
 pub mod library;
 pub mod playlists;
 pub mod settings;
 pub mod state;
+pub mod tags;
 pub mod tracks;
 pub mod users;
 
