@@ -53,6 +53,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     );
     let addr = config.addr;
     let state = state(pool.clone(), config)?;
+    let worker = app::server::downloads::start(&state).await;
     let app = crate::router(state);
 
     let listener = tokio::net::TcpListener::bind(addr)
@@ -64,6 +65,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .context("while serving")?;
 
+    worker.shutdown().await;
     pool.close().await;
     tracing::info!("stopped");
     Ok(())

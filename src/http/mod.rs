@@ -4,6 +4,7 @@
 
 pub mod audio;
 pub mod auth;
+pub mod downloads;
 pub mod error;
 pub mod playlists;
 pub mod ranges;
@@ -52,6 +53,7 @@ fn api_routes() -> Router<AppState> {
         .merge(auth::routes())
         .merge(audio::routes())
         .merge(playlists::routes())
+        .merge(downloads::routes())
         .fallback(error::api_not_found)
 }
 

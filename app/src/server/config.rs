@@ -38,6 +38,10 @@ pub struct Config {
     pub initial_admin: Option<InitialAdmin>,
     /// Set the `Secure` flag on the session cookie (serve behind HTTPS).
     pub secure_cookies: bool,
+    /// The yt-dlp program (`YTDLP_PATH`).
+    pub ytdlp_path: PathBuf,
+    /// The ffmpeg program (`FFMPEG_PATH`).
+    pub ffmpeg_path: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -123,6 +127,8 @@ impl Config {
             addr,
             initial_admin,
             secure_cookies,
+            ytdlp_path: program(&lookup, "YTDLP_PATH", || default_ytdlp(|p| p.is_file()))?,
+            ffmpeg_path: program(&lookup, "FFMPEG_PATH", || PathBuf::from("ffmpeg"))?,
         })
     }
 
@@ -133,6 +139,32 @@ impl Config {
     /// Where extracted cover art is written, inside the media root.
     pub fn artwork_dir(&self) -> PathBuf {
         self.media_root.join(".artwork")
+    }
+}
+
+/// A program path from `variable`, or the default when unset.
+fn program(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: impl FnOnce() -> PathBuf,
+) -> Result<PathBuf, ConfigError> {
+    match lookup(variable) {
+        None => Ok(default()),
+        Some(value) if value.trim().is_empty() => {
+            Err(ConfigError { variable, message: "must not be empty".into() })
+        }
+        Some(value) => Ok(PathBuf::from(value.trim())),
+    }
+}
+
+/// The project's own yt-dlp (installed by the set-up script into `.venv`) when present, else
+/// whatever `yt-dlp` is on `PATH`.
+fn default_ytdlp(exists: impl Fn(&std::path::Path) -> bool) -> PathBuf {
+    let local = PathBuf::from(".venv/bin/yt-dlp");
+    if exists(&local) {
+        local
+    } else {
+        PathBuf::from("yt-dlp")
     }
 }
 
@@ -155,6 +187,22 @@ mod tests {
         assert_eq!(config.cache_dir, PathBuf::from("./cache"));
         assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
         assert!(config.initial_admin.is_none());
+    }
+
+    #[test]
+    fn tool_paths_default_to_the_virtualenv_or_path() {
+        assert_eq!(default_ytdlp(|_| true), PathBuf::from(".venv/bin/yt-dlp"));
+        assert_eq!(default_ytdlp(|_| false), PathBuf::from("yt-dlp"));
+        assert_eq!(config(&[]).unwrap().ffmpeg_path, PathBuf::from("ffmpeg"));
+    }
+
+    #[test]
+    fn tool_paths_come_from_the_environment() {
+        let config =
+            config(&[("YTDLP_PATH", "/opt/yt/yt-dlp"), ("FFMPEG_PATH", "/opt/ff/ffmpeg")]).unwrap();
+        assert_eq!(config.ytdlp_path, PathBuf::from("/opt/yt/yt-dlp"));
+        assert_eq!(config.ffmpeg_path, PathBuf::from("/opt/ff/ffmpeg"));
+        assert_eq!(super::config(&[("YTDLP_PATH", " ")]).unwrap_err().variable, "YTDLP_PATH");
     }
 
     #[test]

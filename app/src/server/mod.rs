@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod downloads;
 pub mod error;
 pub mod import;
 pub mod indexer;

@@ -16,6 +16,8 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     /// Held while a library scan runs, so two scans never overlap.
     pub scan_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The download worker's shared side: tool check result, wake-up, running jobs.
+    pub downloads: Arc<super::downloads::Downloads>,
 }
 
 impl AppState {
@@ -26,6 +28,7 @@ impl AppState {
             leptos_options,
             throttle: Arc::default(),
             scan_lock: Arc::default(),
+            downloads: Arc::default(),
         }
     }
 }
