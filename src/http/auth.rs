@@ -1,12 +1,13 @@
-//! Who is calling (extractors), and the `/api/user/...` routes.
+//! Who is calling (extractors), and the `/api/user/...` routes: sign-in, registration,
+//! sign-out, the account and its API tokens.
 
 use std::net::SocketAddr;
 
 use axum::{
-    extract::{ConnectInfo, FromRequestParts, State},
+    extract::{ConnectInfo, FromRequestParts, Path, State},
     http::{header, request::Parts, Extensions, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{delete, get, post},
     Json, Router,
 };
 use serde::Deserialize;
@@ -61,6 +62,10 @@ pub fn routes() -> Router<AppState> {
         .route("/user/logout", post(logout))
         .route("/user/account/", get(account))
         .route("/user/account", get(account))
+        .route("/user/tokens/", get(list_tokens).post(create_token))
+        .route("/user/tokens", get(list_tokens).post(create_token))
+        .route("/user/tokens/{id}/", delete(revoke_token))
+        .route("/user/tokens/{id}", delete(revoke_token))
 }
 
 #[derive(Deserialize)]
@@ -142,4 +147,39 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> HttpResult
 
 async fn account(Caller(account): Caller) -> Json<Account> {
     Json(account)
+}
+
+async fn list_tokens(
+    State(state): State<AppState>,
+    Caller(account): Caller,
+) -> HttpResult<Json<serde_json::Value>> {
+    let data = auth::list_api_tokens(&state.pool, account.id).await?;
+    Ok(Json(serde_json::json!({ "data": data, "total": data.len() })))
+}
+
+#[derive(Deserialize)]
+struct NewToken {
+    name: String,
+}
+
+/// Creates a named token; the secret is in this answer and nowhere else, ever.
+async fn create_token(
+    State(state): State<AppState>,
+    Caller(account): Caller,
+    JsonBody(body): JsonBody<NewToken>,
+) -> HttpResult<Response> {
+    let (info, secret) = auth::create_api_token(&state.pool, account.id, &body.name).await?;
+    let mut body = serde_json::to_value(&info).map_err(|e| AppError::Internal(e.to_string()))?;
+    body["token"] = secret.into();
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Caller(account): Caller,
+    Path(id): Path<String>,
+) -> HttpResult<StatusCode> {
+    let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    auth::revoke_api_token(&state.pool, account.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -12,7 +12,11 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
-use super::{db::now, error::AppResult, users};
+use super::{
+    db::now,
+    error::{AppError, AppResult},
+    users,
+};
 use crate::model::{Account, UserId};
 
 pub const SESSION_COOKIE: &str = "sw_session";
@@ -91,6 +95,66 @@ pub async fn insert_api_token(pool: &SqlitePool, user: UserId, name: &str) -> Ap
     .execute(pool)
     .await?;
     Ok(secret)
+}
+
+/// An API token as its owner sees it in a list: never the secret, which is shown once.
+#[derive(Clone, Debug, serde::Serialize, sqlx::FromRow)]
+pub struct ApiTokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// The caller's tokens that still work, newest first.
+pub async fn list_api_tokens(pool: &SqlitePool, user: UserId) -> AppResult<Vec<ApiTokenInfo>> {
+    Ok(sqlx::query_as(
+        "SELECT id, name, created_at, last_used_at FROM api_tokens
+         WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at DESC, id DESC",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Creates a named token for `user` and answers its listing plus the secret.
+pub async fn create_api_token(
+    pool: &SqlitePool,
+    user: UserId,
+    name: &str,
+) -> AppResult<(ApiTokenInfo, String)> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::bad_request("a token needs a name of 1 to 100 characters"));
+    }
+    let secret = new_secret();
+    let info: ApiTokenInfo = sqlx::query_as(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)
+         RETURNING id, name, created_at, last_used_at",
+    )
+    .bind(user)
+    .bind(name)
+    .bind(digest(&secret))
+    .bind(now())
+    .fetch_one(pool)
+    .await?;
+    Ok((info, secret))
+}
+
+/// Revokes one of `user`'s tokens; someone else's id is `NotFound`.
+pub async fn revoke_api_token(pool: &SqlitePool, user: UserId, id: i64) -> AppResult<()> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+    )
+    .bind(now())
+    .bind(id)
+    .bind(user)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
 }
 
 async fn find_token_user(pool: &SqlitePool, secret: &str) -> AppResult<Option<Account>> {
