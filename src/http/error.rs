@@ -71,6 +71,16 @@ fn describe(rejection: JsonRejection) -> String {
     }
 }
 
+/// Answers a known `/api/...` path called with a method it does not serve, in the same JSON
+/// shape as every other API error (axum's default is an empty body).
+pub async fn api_method_not_allowed() -> Response {
+    let body = serde_json::json!({
+        "error": "method_not_allowed",
+        "message": "this path does not accept that method",
+    });
+    (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response()
+}
+
 /// Answers unknown `/api/...` paths.
 pub async fn api_not_found() -> HttpError {
     HttpError(AppError::NotFound)

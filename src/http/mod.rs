@@ -55,6 +55,7 @@ fn api_routes() -> Router<AppState> {
         .merge(playlists::routes())
         .merge(downloads::routes())
         .fallback(error::api_not_found)
+        .method_not_allowed_fallback(error::api_method_not_allowed)
 }
 
 /// For container health checks: the process answers and the database is readable.
