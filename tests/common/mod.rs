@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+#[allow(dead_code)]
+pub mod audio;
+
 use std::path::{Path, PathBuf};
 
 use axum::{
