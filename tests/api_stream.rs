@@ -224,3 +224,36 @@ async fn big_file_is_streamed_whole_and_exact() {
     assert_eq!(tail.status, StatusCode::PARTIAL_CONTENT);
     assert!(tail.body == bytes[size - 70_000..]);
 }
+
+#[tokio::test]
+async fn non_numeric_track_id_is_json_not_found() {
+    let (server, session, _track) = setup().await;
+    for path in
+        ["/api/audio/abc/", "/api/audio/abc/stream", "/api/audio/1x/artwork", "/api/audio/-/"]
+    {
+        let response = server.get(path).token(&session).send().await;
+        response.assert_error(StatusCode::NOT_FOUND, "not_found");
+    }
+}
+
+#[tokio::test]
+async fn malformed_library_query_is_json_bad_request() {
+    let (server, session, _track) = setup().await;
+    for query in ["page=abc", "page_size=1.5", "sort=loudest"] {
+        let response = server.get(&format!("/api/audio/?{query}")).token(&session).send().await;
+        response.assert_error(StatusCode::BAD_REQUEST, "bad_request");
+    }
+}
+
+#[tokio::test]
+async fn huge_page_number_answers_an_empty_page_not_a_crash() {
+    let (server, session, _track) = setup().await;
+    let response = server
+        .get(&format!("/api/audio/?page={}&page_size=500", i64::MAX))
+        .token(&session)
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    assert_eq!(response.json()["total"], 1);
+    assert_eq!(response.json()["data"].as_array().map(Vec::len), Some(0));
+}

@@ -1,7 +1,7 @@
 //! `/api/audio/...`: the caller's library as JSON, one track, its bytes and its cover.
 
 use axum::{
-    extract::{Path, Query, State},
+    extract::{Path, State},
     http::HeaderMap,
     response::Response,
     routing::get,
@@ -9,7 +9,11 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::{auth::Caller, error::HttpResult, stream};
+use super::{
+    auth::Caller,
+    error::{HttpResult, QueryArgs},
+    stream,
+};
 use app::{
     model::{Track, TrackId, TrackPage, TrackSort},
     server::{tracks, AppError, AppState},
@@ -24,6 +28,11 @@ pub fn routes() -> Router<AppState> {
         .route("/audio/{id}/stream", get(stream::stream))
         .route("/audio/{id}/stream/", get(stream::stream))
         .route("/audio/{id}/artwork", get(artwork))
+}
+
+/// Track ids are numbers; any other segment names no track (404, like a stranger's id).
+pub fn track_id(raw: &str) -> Result<TrackId, AppError> {
+    raw.parse::<i64>().map(TrackId).map_err(|_| AppError::NotFound)
 }
 
 #[derive(Deserialize)]
@@ -41,7 +50,7 @@ struct ListQuery {
 async fn list(
     State(state): State<AppState>,
     Caller(account): Caller,
-    Query(query): Query<ListQuery>,
+    QueryArgs(query): QueryArgs<ListQuery>,
 ) -> HttpResult<Json<TrackPage>> {
     let sort = match query.sort.as_deref() {
         None | Some("") => TrackSort::default(),
@@ -63,9 +72,9 @@ async fn list(
 async fn detail(
     State(state): State<AppState>,
     Caller(account): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> HttpResult<Json<Track>> {
-    let track = tracks::find_library_track(&state.pool, account.id, TrackId(id))
+    let track = tracks::find_library_track(&state.pool, account.id, track_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(Json(track))
@@ -74,10 +83,10 @@ async fn detail(
 async fn artwork(
     State(state): State<AppState>,
     Caller(account): Caller,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     headers: HeaderMap,
 ) -> HttpResult<Response> {
-    let file = tracks::find_library_file(&state.pool, account.id, TrackId(id))
+    let file = tracks::find_library_file(&state.pool, account.id, track_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let art = file.artwork_path.ok_or(AppError::NotFound)?;

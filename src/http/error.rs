@@ -1,7 +1,8 @@
 //! The one place where domain errors become HTTP answers: JSON `{"error", "message"}`.
 
 use axum::{
-    extract::{rejection::JsonRejection, FromRequest, Request},
+    extract::{rejection::JsonRejection, FromRequest, FromRequestParts, Query, Request},
+    http::request::Parts,
     http::StatusCode,
     response::{IntoResponse, Response},
     Json,
@@ -58,6 +59,27 @@ where
         match Json::<T>::from_request(req, state).await {
             Ok(Json(value)) => Ok(JsonBody(value)),
             Err(rejection) => Err(HttpError(AppError::BadRequest(describe(rejection)))),
+        }
+    }
+}
+
+/// `Query<T>` whose rejections are our JSON errors instead of plain text.
+pub struct QueryArgs<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for QueryArgs<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = HttpError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(QueryArgs(value)),
+            Err(rejection) => Err(HttpError(AppError::BadRequest(format!(
+                "invalid query string: {}",
+                rejection.body_text()
+            )))),
         }
     }
 }

@@ -17,18 +17,15 @@ use super::{
     error::HttpResult,
     ranges::{parse_range, RangeRequest},
 };
-use app::{
-    model::TrackId,
-    server::{tracks, AppError, AppState},
-};
+use app::server::{tracks, AppError, AppState};
 
 pub async fn stream(
     State(state): State<AppState>,
     Caller(account): Caller,
-    UrlPath(id): UrlPath<i64>,
+    UrlPath(id): UrlPath<String>,
     headers: HeaderMap,
 ) -> HttpResult<Response> {
-    let file = tracks::find_library_file(&state.pool, account.id, TrackId(id))
+    let file = tracks::find_library_file(&state.pool, account.id, super::audio::track_id(&id)?)
         .await?
         .ok_or(AppError::NotFound)?;
     let path = app::server::library::resolve(&state.config.media_root, &file.rel_path)

@@ -115,7 +115,8 @@ pub async fn list_library(
     select.push(" LIMIT ");
     select.push_bind(page_size);
     select.push(" OFFSET ");
-    select.push_bind((page - 1) * page_size);
+    // Saturating: a page number from a URL can be anything up to i64::MAX.
+    select.push_bind((page - 1).saturating_mul(page_size));
     let rows: Vec<TrackRow> = select.build_query_as().fetch_all(pool).await?;
 
     Ok(TrackPage { data: rows.into_iter().map(Track::from).collect(), total, page, page_size })
