@@ -374,3 +374,59 @@ async fn token_needs_a_name_and_a_signed_in_caller() {
     anonymous.assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
     assert_eq!(server.count("api_tokens").await, 1);
 }
+
+#[tokio::test]
+async fn token_query_flag_returns_a_token_like_return_token() {
+    let server = TestServer::start().await;
+    let registered = server
+        .post("/api/user/register/?token=1")
+        .json(&json!({ "username": "alice", "password": common::PASSWORD }))
+        .send()
+        .await;
+    assert_eq!(registered.status, StatusCode::CREATED);
+    assert!(registered.json()["token"].as_str().is_some_and(|t| t.len() == 64));
+
+    let login = server
+        .post("/api/user/login/?token=1")
+        .json(&json!({ "username": "alice", "password": common::PASSWORD }))
+        .send()
+        .await;
+    let token = login.json()["token"].as_str().expect("token").to_owned();
+    let account =
+        server.get("/api/user/account/").header("authorization", &format!("Token {token}"));
+    assert_eq!(account.send().await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn login_name_is_case_insensitive() {
+    let server = TestServer::start().await;
+    server.user("Alice", Role::User).await;
+    let response = server
+        .post("/api/user/login/")
+        .json(&json!({ "username": " aLiCe ", "password": common::PASSWORD }))
+        .send()
+        .await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    assert_eq!(response.json()["user"]["username"], "Alice");
+}
+
+#[tokio::test]
+async fn cross_site_server_function_write_is_refused() {
+    let server = TestServer::start().await;
+    let session = server.signed_in("alice", Role::User).await;
+    let response = server
+        .post("/sfn/create_playlist")
+        .cookie(&session)
+        .header("sec-fetch-site", "cross-site")
+        .body("application/x-www-form-urlencoded", "title=planted")
+        .send()
+        .await;
+    assert!(!response.status.is_success(), "{}", response.text());
+    assert!(response.text().contains("Forbidden"), "{}", response.text());
+    assert_eq!(server.count("playlists").await, 0);
+
+    let same_origin =
+        server.post("/sfn/create_playlist").cookie(&session).form("title=mine").send().await;
+    assert!(same_origin.status.is_success(), "{}", same_origin.text());
+    assert_eq!(server.count("playlists").await, 1);
+}

@@ -12,7 +12,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use super::error::{HttpError, HttpResult, JsonBody};
+use super::error::{HttpError, HttpResult, JsonBody, QueryArgs};
 use app::{
     model::Account,
     server::{auth, users, AppError, AppState},
@@ -76,6 +76,19 @@ struct Credentials {
     return_token: bool,
 }
 
+/// `?token=1` on login or register: answer an API token as `"return_token": true` does.
+#[derive(Deserialize, Default)]
+struct TokenFlag {
+    #[serde(default)]
+    token: Option<String>,
+}
+
+impl TokenFlag {
+    fn wanted(&self) -> bool {
+        matches!(self.token.as_deref(), Some("1" | "true" | "yes"))
+    }
+}
+
 /// The peer address of the connection; proxies' headers are not trusted.
 fn client_ip(extensions: &Extensions) -> String {
     extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()).unwrap_or_default()
@@ -86,6 +99,7 @@ async fn login(
     State(state): State<AppState>,
     extensions: Extensions,
     headers: HeaderMap,
+    QueryArgs(flag): QueryArgs<TokenFlag>,
     JsonBody(body): JsonBody<Credentials>,
 ) -> HttpResult<Response> {
     if auth::is_cross_site_write(&axum::http::Method::POST, &headers) {
@@ -101,19 +115,20 @@ async fn login(
         return Err(AppError::Unauthorized.into());
     };
     state.throttle.record_success(&body.username, &client);
-    signed_in(&state, account, body.return_token, StatusCode::OK).await
+    signed_in(&state, account, body.return_token || flag.wanted(), StatusCode::OK).await
 }
 
 async fn register(
     State(state): State<AppState>,
     headers: HeaderMap,
+    QueryArgs(flag): QueryArgs<TokenFlag>,
     JsonBody(body): JsonBody<Credentials>,
 ) -> HttpResult<Response> {
     if auth::is_cross_site_write(&axum::http::Method::POST, &headers) {
         return Err(AppError::Forbidden.into());
     }
     let account = users::register(&state.pool, &body.username, &body.password).await?;
-    signed_in(&state, account, body.return_token, StatusCode::CREATED).await
+    signed_in(&state, account, body.return_token || flag.wanted(), StatusCode::CREATED).await
 }
 
 async fn signed_in(
