@@ -78,7 +78,7 @@ fn truncate_to_seconds(time: SystemTime) -> SystemTime {
     httpdate::parse_http_date(&httpdate::fmt_http_date(time)).unwrap_or(time)
 }
 
-fn header_text<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 

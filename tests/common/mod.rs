@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-#[allow(dead_code)]
+// ffmpeg fixtures; the file allows its own dead code, since not every test uses all of it.
 pub mod audio;
 
 use std::path::{Path, PathBuf};
