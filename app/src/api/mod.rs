@@ -1,6 +1,7 @@
 //! Server functions: the app's own calls from the browser, thin adapters over `server::*`.
 
 pub mod account;
+pub mod admin;
 pub mod library;
 pub mod playlists;
 

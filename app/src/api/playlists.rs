@@ -33,7 +33,10 @@ pub async fn rename_playlist(id: PlaylistId, title: String) -> Result<PlaylistSu
 #[server(prefix = "/sfn", endpoint = "delete_playlist")]
 pub async fn delete_playlist(id: PlaylistId) -> Result<(), ApiError> {
     let (state, account) = super::ctx::caller().await?;
-    Ok(crate::server::playlists::delete_playlist(&state.pool, &account, id).await?)
+    crate::server::playlists::delete_playlist(&state.pool, &account, id).await?;
+    // The playlist's page is gone; send the browser (with or without WASM) to the list.
+    leptos_axum::redirect("/playlists");
+    Ok(())
 }
 
 #[server(prefix = "/sfn", endpoint = "add_to_playlist")]

@@ -1,8 +1,12 @@
 //! Components shared by several pages.
 
 pub mod icons;
+pub mod add_to_playlist;
+pub mod dates;
 pub mod nav;
+pub mod notices;
 pub mod player;
+pub mod playlist_cards;
 pub mod player_bar;
 pub mod queue;
 pub mod track_list;

@@ -1,9 +1,9 @@
-//! A table of tracks with play, play-next and add-to-queue actions.
+//! A table of tracks with play, play-next, add-to-queue and add-to-playlist actions.
 
 use leptos::prelude::*;
 
 use crate::{
-    components::player::use_player,
+    components::{add_to_playlist::AddToPlaylist, player::use_player},
     model::{format_duration, Track},
 };
 
@@ -53,6 +53,7 @@ pub fn TrackList(tracks: Vec<Track>) -> impl IntoView {
                         >
                             "+"
                         </button>
+                        <AddToPlaylist track=id title=track.title.clone() />
                     </td>
                 </tr>
             }

@@ -14,6 +14,7 @@ pub mod settings;
 pub mod state;
 pub mod tags;
 pub mod tracks;
+pub mod user_admin;
 pub mod users;
 
 pub use error::{AppError, AppResult};

@@ -1,0 +1,90 @@
+//! "Add to playlist" for one track: a `<select>` of the caller's playlists and a button.
+//! The playlists load once per track list (a shared resource in context), not once per row.
+//! They load in the browser only: the server renders no control, so the track table's HTML
+//! stays small and hydration never depends on when the list arrived during streaming.
+
+use leptos::prelude::*;
+
+use crate::{
+    api::{
+        playlists::{list_playlists, AddToPlaylist},
+        ApiError,
+    },
+    model::{PlaylistSummary, TrackId},
+};
+
+/// The caller's playlists, shared by every "Add to playlist" control below it.
+#[derive(Clone, Copy)]
+pub struct PlaylistChoices(pub LocalResource<Result<Vec<PlaylistSummary>, ApiError>>);
+
+/// The choices from context, or a new resource provided to this component's children.
+pub fn use_playlist_choices() -> PlaylistChoices {
+    use_context::<PlaylistChoices>().unwrap_or_else(|| {
+        let choices = PlaylistChoices(LocalResource::new(list_playlists));
+        provide_context(choices);
+        choices
+    })
+}
+
+#[component]
+pub fn AddToPlaylist(track: TrackId, #[prop(into)] title: String) -> impl IntoView {
+    let choices = use_playlist_choices().0;
+    let add = ServerAction::<AddToPlaylist>::new();
+    let label = format!("Add {title} to a playlist");
+
+    let feedback = move || {
+        add.value().get().map(|result| match result {
+            Ok(detail) => view! {
+                <span class="feedback success" role="status">
+                    {format!("Added to {}", detail.summary.title)}
+                </span>
+            }
+            .into_any(),
+            Err(e) => view! {
+                <span class="feedback error" role="alert">{e.to_string()}</span>
+            }
+            .into_any(),
+        })
+    };
+
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let label = label.clone();
+                Suspend::new(async move {
+                    match choices.await {
+                        Ok(list) if !list.is_empty() => view! {
+                            <ActionForm action=add attr:class="add-to-playlist">
+                                <input type="hidden" name="track" value=track.0 />
+                                <select name="id" aria-label=label>
+                                    {list
+                                        .into_iter()
+                                        .map(|p| view! { <option value=p.id.0>{p.title}</option> })
+                                        .collect_view()}
+                                </select>
+                                <button
+                                    type="submit"
+                                    class="icon add-button"
+                                    title="Add to playlist"
+                                    disabled=move || add.pending().get()
+                                >
+                                    "＋♫"
+                                </button>
+                            </ActionForm>
+                        }
+                        .into_any(),
+                        Ok(_) => view! {
+                            <a class="muted small" href="/playlists" title="Create a playlist first">
+                                "New playlist…"
+                            </a>
+                        }
+                        .into_any(),
+                        // Visitors and failed loads simply get no control.
+                        Err(_) => ().into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+        {feedback}
+    }
+}
