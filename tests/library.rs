@@ -1,8 +1,6 @@
 //! The library indexer on real files made by ffmpeg: tags, durations, cover art, skip reasons,
 //! incremental rescans, imports with per-user ownership, search, and the CLI end to end.
 
-#[path = "common/audio.rs"]
-mod audio;
 mod common;
 
 use std::{
@@ -15,8 +13,10 @@ use app::{
     model::{Role, ScanReport, TrackSort, UserId},
     server::{import::import_folder, library::scan_media_root, tracks},
 };
-use audio::{cover_jpeg, Format, Tone};
-use common::TestServer;
+use common::{
+    audio::{cover_jpeg, Format, Tone},
+    TestServer,
+};
 
 const UNICODE_TITLE: &str = "Ünïcödé ✓ 日本語";
 

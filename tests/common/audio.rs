@@ -1,8 +1,6 @@
 //! Real audio fixtures made by ffmpeg: short sine tones in each format the library indexes, with
 //! or without tags and cover art, plus a cover picture. A missing ffmpeg fails the test.
 
-#![allow(dead_code)]
-
 use std::{path::Path, process::Command};
 
 /// The encodings the tests cover.
