@@ -513,3 +513,32 @@ async fn transient_failures_back_off_and_end_after_the_last_attempt() {
     let job = queue::get(&server.pool, id).await.unwrap();
     assert_eq!((job.status.as_str(), job.last_error.as_deref()), ("failed", Some("timed out")));
 }
+
+/// A feed of `SW_FEED_ITEMS` items (default 8; `bench/download_feed.sh` runs 20) is expanded
+/// and every item downloaded; prints the time it took end to end.
+#[tokio::test]
+async fn a_larger_feed_completes_end_to_end() {
+    let items: usize =
+        std::env::var("SW_FEED_ITEMS").ok().and_then(|v| v.parse().ok()).unwrap_or(8);
+    let (server, site, admin, worker) = setup().await;
+    let scratch = tempfile::tempdir().unwrap();
+    let mut entries = Vec::new();
+    for i in 0..items {
+        let path = format!("/many/{i}.mp3");
+        serve_tone(&site, scratch.path(), &path, 2.0, 200 + 10 * i as u32);
+        entries.push((format!("Episode {i}"), path));
+    }
+    let refs: Vec<(&str, &str)> = entries.iter().map(|(t, p)| (t.as_str(), p.as_str())).collect();
+    site.add_feed("/many.xml", "Many", &refs);
+
+    let started = Instant::now();
+    post(&server, &admin, json!({ "url": site.url("/many.xml") })).await;
+    let jobs = settle(&server).await;
+    let elapsed = started.elapsed();
+    assert_eq!(jobs.len(), items + 1);
+    assert!(jobs.iter().all(|j| j.status == "completed"), "{jobs:#?}");
+    assert_eq!(tracks(&server).await.len(), items);
+    assert_eq!(files_under(&downloads_dir(&server)).len(), items);
+    println!("feed of {items} items: {:.1} s end to end", elapsed.as_secs_f64());
+    worker.shutdown().await;
+}

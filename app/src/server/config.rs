@@ -202,7 +202,8 @@ mod tests {
             config(&[("YTDLP_PATH", "/opt/yt/yt-dlp"), ("FFMPEG_PATH", "/opt/ff/ffmpeg")]).unwrap();
         assert_eq!(config.ytdlp_path, PathBuf::from("/opt/yt/yt-dlp"));
         assert_eq!(config.ffmpeg_path, PathBuf::from("/opt/ff/ffmpeg"));
-        assert_eq!(super::config(&[("YTDLP_PATH", " ")]).unwrap_err().variable, "YTDLP_PATH");
+        let err = tests::config(&[("YTDLP_PATH", " ")]).unwrap_err();
+        assert_eq!(err.variable, "YTDLP_PATH");
     }
 
     #[test]

@@ -16,7 +16,15 @@ const RESERVED: &[&str] = &[
 
 /// Turns `text` into one path component of at most `max_bytes` bytes (at least 1 byte).
 pub fn sanitize(text: &str, max_bytes: usize) -> String {
-    let replaced: String = text.chars().map(|c| if is_forbidden(c) { '_' } else { c }).collect();
+    // Tabs and newlines are whitespace, not junk: they collapse into one space below.
+    let replaced: String = text
+        .chars()
+        .map(|c| match c {
+            c if c.is_whitespace() => ' ',
+            c if is_forbidden(c) => '_',
+            c => c,
+        })
+        .collect();
     let collapsed = replaced.split_whitespace().collect::<Vec<_>>().join(" ");
     // A leading dot would hide the file from the library scan (and `..` must never survive).
     let mut name = trim_edges(collapsed.trim_start_matches('.'));

@@ -229,13 +229,18 @@ async fn download(
     let run = ytdlp::download(&spec, move |p| {
         let _ = sender.send(Some(p));
     });
+    // Writes at most every PROGRESS_EVERY and ends as soon as yt-dlp does (no trailing sleep).
     let writer = async {
+        let mut last_write: Option<std::time::Instant> = None;
         while receiver.changed().await.is_ok() {
             let latest = *receiver.borrow_and_update();
+            if last_write.is_some_and(|at| at.elapsed() < PROGRESS_EVERY) {
+                continue;
+            }
             if let Some(p) = latest {
                 let _ = queue::set_progress(&state.pool, job.id, p.done, p.total, p.percent).await;
+                last_write = Some(std::time::Instant::now());
             }
-            tokio::time::sleep(PROGRESS_EVERY).await;
         }
     };
     let (result, ()) = tokio::join!(run, writer);

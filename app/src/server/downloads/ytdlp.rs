@@ -215,7 +215,7 @@ pub struct Progress {
 
 /// Parses `SWPROG <done> <total> <estimate>` (yt-dlp prints `NA` for unknown numbers).
 pub fn parse_progress(line: &str) -> Option<Progress> {
-    let mut parts = line.trim().split_whitespace();
+    let mut parts = line.split_whitespace();
     if parts.next()? != PROGRESS_MARK {
         return None;
     }
