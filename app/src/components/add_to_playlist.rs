@@ -10,6 +10,7 @@ use crate::{
         playlists::{list_playlists, AddToPlaylist},
         ApiError,
     },
+    components::icons::Icon,
     model::{PlaylistSummary, TrackId},
 };
 
@@ -66,9 +67,10 @@ pub fn AddToPlaylist(track: TrackId, #[prop(into)] title: String) -> impl IntoVi
                                     type="submit"
                                     class="icon add-button"
                                     title="Add to playlist"
+                                    aria-label="Add to playlist"
                                     disabled=move || add.pending().get()
                                 >
-                                    "＋♫"
+                                    <Icon name="queue" />
                                 </button>
                             </ActionForm>
                         }
