@@ -122,6 +122,21 @@ const failed = await runTests([
     await page.screenshot({ path: join(artifacts, 'playlists.png') });
   }],
 
+  ['add a track to the playlist from the library', async () => {
+    await page.goto(`${server.base}/library?q=night`);
+    await hydrated();
+    const row = page.locator('table.tracks tbody tr').first();
+    await row.locator('form.add-to-playlist select').selectOption({ label: 'Road Trip' });
+    await row.locator('form.add-to-playlist button').click();
+    await row.locator('.feedback.success').waitFor();
+    await page.click('nav >> text=Playlists');
+    await page.click('text=Road Trip');
+    await page.waitForSelector('text=Night Drive');
+    await page.screenshot({ path: join(artifacts, 'playlist.png') });
+    const html = await (await page.context().request.get(page.url())).text();
+    check(html.includes('Night Drive'), 'the playlist item is not in the server-rendered page');
+  }],
+
   ['the library page looks right', async () => {
     await page.goto(`${server.base}/library`);
     await hydrated();
