@@ -7,6 +7,7 @@ pub mod auth;
 pub mod downloads;
 pub mod error;
 pub mod playlists;
+pub mod plays;
 pub mod ranges;
 pub mod stream;
 
@@ -54,6 +55,7 @@ fn api_routes() -> Router<AppState> {
         .merge(audio::routes())
         .merge(playlists::routes())
         .merge(downloads::routes())
+        .merge(plays::routes())
         .fallback(error::api_not_found)
         .method_not_allowed_fallback(error::api_method_not_allowed)
 }

@@ -76,6 +76,8 @@ struct PlaylistChange {
     description: Option<String>,
     /// The complete new order, as item ids.
     order: Option<Vec<PlaylistItemId>>,
+    /// The version the change is based on; a newer playlist answers 409.
+    expected_version: Option<i64>,
 }
 
 async fn update(
@@ -91,6 +93,7 @@ async fn update(
         );
     }
     // Validate everything before writing anything, so a rejected request changes no row.
+    playlists::ensure_version(&state.pool, &account, id, body.expected_version).await?;
     if let Some(title) = &body.title {
         if title.trim().is_empty() {
             return Err(AppError::bad_request("a playlist needs a title").into());

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod admin;
 pub mod library;
+pub mod offline;
 pub mod playlists;
 
 use leptos::server_fn::{

@@ -10,6 +10,7 @@ pub mod import;
 pub mod indexer;
 pub mod library;
 pub mod playlists;
+pub mod plays;
 pub mod settings;
 pub mod state;
 pub mod tags;

@@ -175,6 +175,24 @@ async fn begin_change<'a>(
     Ok(tx)
 }
 
+/// Refuses a change based on an older copy: `expected` is the version the client last saw.
+/// Offline copies carry it, so an edit made against a stale playlist answers 409.
+pub async fn ensure_version(
+    pool: &SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+    expected: Option<i64>,
+) -> AppResult<()> {
+    let Some(expected) = expected else { return Ok(()) };
+    let current = get_summary(pool, caller, id).await?.version;
+    if current != expected {
+        return Err(AppError::Conflict(format!(
+            "the playlist changed (version {current}, your copy is {expected}); reload it"
+        )));
+    }
+    Ok(())
+}
+
 async fn finish_change(mut tx: Transaction<'_, Sqlite>, id: PlaylistId) -> AppResult<()> {
     sqlx::query("UPDATE playlists SET version = version + 1, updated_at = ? WHERE id = ?")
         .bind(now())

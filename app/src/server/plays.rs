@@ -1,0 +1,156 @@
+//! Plays reported by browsers, one batch at a time: each play counts once by its client UUID,
+//! each batch's cache counters count once by the batch's UUID, and admins read the totals.
+
+use sqlx::SqlitePool;
+
+use super::{
+    db::now,
+    error::{AppError, AppResult},
+};
+use crate::{
+    api::offline::{BatchOutcome, OfflineStats, PlayBatch, PlayReport},
+    model::Account,
+};
+
+/// More plays than this in one batch is not a real offline queue.
+pub const MAX_BATCH: usize = 1000;
+
+/// A client UUID: 36 characters of hex digits and dashes (any version).
+fn valid_client_id(id: &str) -> bool {
+    id.len() == 36
+        && id.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+fn validate(batch: &PlayBatch) -> AppResult<()> {
+    if !valid_client_id(&batch.client_id) {
+        return Err(AppError::bad_request("client_id must be a UUID"));
+    }
+    if batch.plays.len() > MAX_BATCH {
+        return Err(AppError::bad_request(format!("at most {MAX_BATCH} plays per batch")));
+    }
+    if batch.cache_hits < 0 || batch.cache_misses < 0 {
+        return Err(AppError::bad_request("counters cannot be negative"));
+    }
+    if let Some(bad) = batch.plays.iter().find(|p| !valid_client_id(&p.client_id)) {
+        return Err(AppError::bad_request(format!("play {} has no UUID", bad.client_id)));
+    }
+    Ok(())
+}
+
+/// Records a batch for `caller`. Plays of tracks outside the caller's library are rejected
+/// (and reported as such); replays of plays or batches already received change nothing.
+pub async fn record_batch(
+    pool: &SqlitePool,
+    caller: &Account,
+    batch: &PlayBatch,
+) -> AppResult<BatchOutcome> {
+    validate(batch)?;
+    let received = now();
+    let mut tx = pool.begin().await?;
+    let mut outcome = BatchOutcome::default();
+    for play in &batch.plays {
+        match insert_play(&mut tx, caller, play, received).await? {
+            Inserted::New => outcome.accepted += 1,
+            Inserted::Duplicate => outcome.duplicates += 1,
+            Inserted::NotInLibrary => outcome.rejected += 1,
+        }
+    }
+    let counted = sqlx::query(
+        "INSERT INTO play_batches (user_id, client_id, cache_hits, cache_misses, received_at)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING",
+    )
+    .bind(caller.id)
+    .bind(&batch.client_id)
+    .bind(batch.cache_hits)
+    .bind(batch.cache_misses)
+    .bind(received)
+    .execute(&mut *tx)
+    .await?;
+    outcome.batch_was_new = counted.rows_affected() == 1;
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+enum Inserted {
+    New,
+    Duplicate,
+    NotInLibrary,
+}
+
+async fn insert_play(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    caller: &Account,
+    play: &PlayReport,
+    received: i64,
+) -> AppResult<Inserted> {
+    let in_library: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM library_entries WHERE user_id = ? AND track_id = ?")
+            .bind(caller.id)
+            .bind(play.track_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if in_library.is_none() {
+        return Ok(Inserted::NotInLibrary);
+    }
+    // A play from the future is a wrong clock: file it under the time it arrived.
+    let played_at = play.played_at.min(received);
+    let inserted = sqlx::query(
+        "INSERT INTO plays (user_id, track_id, client_id, played_at, seconds, offline, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING",
+    )
+    .bind(caller.id)
+    .bind(play.track_id)
+    .bind(&play.client_id)
+    .bind(played_at)
+    .bind(play.seconds.max(0))
+    .bind(play.offline)
+    .bind(received)
+    .execute(&mut **tx)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Ok(Inserted::Duplicate);
+    }
+    sqlx::query(
+        "UPDATE library_entries SET play_count = play_count + 1,
+         last_played_at = MAX(COALESCE(last_played_at, 0), ?) WHERE user_id = ? AND track_id = ?",
+    )
+    .bind(played_at)
+    .bind(caller.id)
+    .bind(play.track_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Inserted::New)
+}
+
+/// Totals over every user, for the admin page.
+pub async fn totals(pool: &SqlitePool) -> AppResult<OfflineStats> {
+    let (plays, offline_plays, listeners): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(offline), 0), COUNT(DISTINCT user_id) FROM plays",
+    )
+    .fetch_one(pool)
+    .await?;
+    let (cache_hits, cache_misses, batches): (i64, i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(cache_hits), 0), COALESCE(SUM(cache_misses), 0), COUNT(*)
+         FROM play_batches",
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(OfflineStats { plays, offline_plays, listeners, cache_hits, cache_misses, batches })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_client_id;
+
+    #[test]
+    fn client_ids_must_look_like_uuids() {
+        assert!(valid_client_id("0f8fad5b-d9cb-469f-a165-70867728950e"));
+        assert!(!valid_client_id("0f8fad5b-d9cb-469f-a165-70867728950"));
+        assert!(!valid_client_id("0f8fad5bxd9cb-469f-a165-70867728950e"));
+        assert!(!valid_client_id("zf8fad5b-d9cb-469f-a165-70867728950e"));
+        assert!(!valid_client_id(""));
+    }
+}
