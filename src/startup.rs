@@ -54,6 +54,11 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let addr = config.addr;
     let state = state(pool.clone(), config)?;
     let worker = app::server::downloads::start(&state).await;
+    let scheduler = app::server::downloads::subscriptions::start_scheduler(
+        &state,
+        app::server::downloads::subscriptions::TICK,
+    )
+    .await;
     let app = crate::router(state);
 
     let listener = tokio::net::TcpListener::bind(addr)
@@ -65,6 +70,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .context("while serving")?;
 
+    scheduler.shutdown().await;
     worker.shutdown().await;
     pool.close().await;
     tracing::info!("stopped");

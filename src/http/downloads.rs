@@ -1,5 +1,10 @@
 //! `/api/download/...` (the download queue) and `/api/task/` (background work), admin only.
-//! Thin adapters over `app::server::downloads`.
+//! Thin adapters over `app::server::downloads`. Playlist downloads, subscriptions and the
+//! live event streams live in the submodules and are merged here.
+
+mod channels;
+mod events;
+mod playlists;
 
 use axum::{
     extract::{Path, Query, State},
@@ -25,6 +30,10 @@ pub fn routes() -> Router<AppState> {
     let retry_route = post(retry);
     let cancel_route = post(cancel);
     Router::new()
+        .merge(playlists::routes())
+        .merge(channels::routes())
+        .route("/download/events", get(events::download_events))
+        .route("/download/events/", get(events::download_events))
         .route("/download/", collection.clone())
         .route("/download", collection)
         .route("/download/{id}/", one.clone())

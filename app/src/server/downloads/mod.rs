@@ -2,8 +2,14 @@
 //! (`worker`, `ytdlp`), and safe file names (`names`). `Downloads` is the part the app state
 //! shares: the tool check, the wake-up signal and the cancel switches of running jobs.
 
+pub mod events;
 pub mod names;
+pub mod playlist_jobs;
 pub mod queue;
+pub mod remote;
+pub mod remote_db;
+pub mod subscription_db;
+pub mod subscriptions;
 pub mod worker;
 pub mod ytdlp;
 
@@ -32,6 +38,10 @@ pub struct Downloads {
     /// `None` until the start-up check ran.
     tools: RwLock<Option<ToolStatus>>,
     running: Mutex<HashMap<i64, RunningJob>>,
+    /// Job changes for live pages (`events`); created on first use.
+    events: std::sync::OnceLock<tokio::sync::broadcast::Sender<Job>>,
+    /// Wakes the subscription scheduler (a new subscription is due at once).
+    pub sync_wake: Notify,
 }
 
 struct RunningJob {
@@ -86,6 +96,11 @@ impl Downloads {
         }
     }
 
+    /// The channel job changes are published on.
+    pub fn events(&self) -> &tokio::sync::broadcast::Sender<Job> {
+        self.events.get_or_init(|| tokio::sync::broadcast::channel(events::CAPACITY).0)
+    }
+
     pub fn active(&self) -> Vec<ActiveJob> {
         let Ok(running) = self.running.lock() else { return Vec::new() };
         let mut jobs: Vec<ActiveJob> = running
@@ -135,6 +150,9 @@ pub async fn add_urls(
 ) -> AppResult<Vec<Job>> {
     let jobs = queue::enqueue(pool, requester, urls).await?;
     hub.notify();
+    for job in &jobs {
+        events::publish(hub, job.clone());
+    }
     Ok(jobs)
 }
 
@@ -144,12 +162,15 @@ pub async fn cancel(pool: &sqlx::SqlitePool, hub: &Downloads, id: i64) -> AppRes
     if previous == "running" {
         hub.stop_running(id);
     }
-    queue::get(pool, id).await
+    let job = queue::get(pool, id).await?;
+    events::publish(hub, job.clone());
+    Ok(job)
 }
 
 /// Retries a failed or cancelled job.
 pub async fn retry(pool: &sqlx::SqlitePool, hub: &Downloads, id: i64) -> AppResult<Job> {
     let job = queue::retry(pool, id).await?;
     hub.notify();
+    events::publish(hub, job.clone());
     Ok(job)
 }

@@ -97,6 +97,32 @@ pub async fn enqueue(pool: &SqlitePool, requester: UserId, urls: &[String]) -> A
     Ok(jobs)
 }
 
+/// Queues playlist items for `requester` (a playlist download or a subscription), in order. An
+/// item already in the queue is joined, a failed one is revived, a finished one is reused.
+pub async fn enqueue_items(
+    pool: &SqlitePool,
+    requester: UserId,
+    items: &[ChildItem],
+) -> AppResult<Vec<Job>> {
+    let mut tx = pool.begin().await?;
+    let mut jobs = Vec::with_capacity(items.len());
+    for item in items {
+        let url = validate_url(&item.url)?;
+        let job = add_or_join(
+            &mut tx,
+            &url,
+            item.title.as_deref(),
+            item.identity.as_ref(),
+            None,
+            &[requester],
+        )
+        .await?;
+        jobs.push(job);
+    }
+    tx.commit().await?;
+    Ok(jobs)
+}
+
 /// One entry of a playlist being expanded.
 #[derive(Clone, Debug)]
 pub struct ChildItem {

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use tokio::{sync::watch, task::JoinSet};
 
 use super::{
-    audio_format, concurrency, job_dir, names, queue, temp_root,
+    audio_format, concurrency, events, job_dir, names, queue, remote, temp_root,
     ytdlp::{self, Failure, Probe},
     Job,
 };
@@ -113,6 +113,7 @@ async fn until_due(state: &AppState) -> Duration {
 
 async fn run_job(state: AppState, job: Job) {
     let mut cancelled = state.downloads.track_running(job.id);
+    events::publish(&state.downloads, job.clone());
     let dir = job_dir(&state.config, job.id);
     let outcome = tokio::select! {
         result = process(&state, &job, &dir) => Some(result),
@@ -132,6 +133,8 @@ async fn run_job(state: AppState, job: Job) {
             }
         }
     }
+    events::publish_id(&state.pool, &state.downloads, job.id).await;
+    remote::job_finished(&state, job.id).await;
 }
 
 async fn remove_dir(dir: &Path) {
@@ -239,6 +242,7 @@ async fn download(
             }
             if let Some(p) = latest {
                 let _ = queue::set_progress(&state.pool, job.id, p.done, p.total, p.percent).await;
+                events::publish_id(&state.pool, &state.downloads, job.id).await;
                 last_write = Some(std::time::Instant::now());
             }
         }
