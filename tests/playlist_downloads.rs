@@ -313,4 +313,16 @@ async fn download_routes_are_never_taken_for_a_playlist_id() {
     assert_eq!(response.json()["title"], "Mine");
     let anonymous = server.get("/api/playlist/downloads/").send().await;
     anonymous.assert_error(StatusCode::UNAUTHORIZED, "unauthorized");
+
+    // The pages' server functions act for the same caller with the same rules.
+    let sfn = server.post("/sfn/list_playlist_downloads").cookie(&alice).form("").send().await;
+    assert_eq!(sfn.status, StatusCode::OK, "{}", sfn.text());
+    assert_eq!(sfn.json(), json!([]));
+    let urls = "urls=http%3A%2F%2F127.0.0.1%3A9%2Fa.mp3";
+    let refused = server.post("/sfn/add_downloads").cookie(&alice).form(urls).send().await;
+    assert!(!refused.status.is_success(), "a non-admin cannot use the queue");
+    let path = format!("id={custom}");
+    let cancel =
+        server.post("/sfn/cancel_playlist_download").cookie(&alice).form(&path).send().await;
+    assert!(cancel.text().contains("NotFound"), "{}", cancel.text());
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod admin;
+pub mod downloads;
 pub mod library;
 pub mod offline;
 pub mod playlists;
