@@ -41,6 +41,19 @@ if [ -z "$e2e_line" ]; then
   e2e_failed=$((e2e_failed + 1))
 fi
 
+echo "== Offline browser tests"
+offline_status=0
+node e2e/offline.mjs 2>&1 | tee "$log" || offline_status=$?
+offline_line=$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n1)
+if [ -z "$offline_line" ]; then
+  echo "the offline browser tests did not report a result" >&2
+  e2e_failed=$((e2e_failed + 1))
+fi
+e2e_passed=$((e2e_passed + $(echo "$offline_line" | awk '{print $2+0}')))
+e2e_failed=$((e2e_failed + $(echo "$offline_line" | awk '{print $4+0}')))
+[ "$offline_status" -eq 0 ] || e2e_status=$offline_status
+echo "e2e: $e2e_passed passed, $e2e_failed failed"
+
 echo "== Finished in $(( $(date +%s) - started )) s"
 passed=$((rust_passed + node_passed + e2e_passed))
 failed=$((rust_failed + node_failed + e2e_failed))

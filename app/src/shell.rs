@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
         Resource::new(|| (), |_| async { current_account().await.ok().flatten() });
     provide_context(account);
     crate::components::player::provide_player();
+    crate::components::offline_state::provide_offline();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/app.css" />
@@ -55,6 +56,9 @@ pub fn App() -> impl IntoView {
         <Meta name="theme-color" content="#141821" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Link rel="apple-touch-icon" href="/apple-touch-icon.png" />
+        <Link rel="manifest" href="/manifest.webmanifest" />
+        <Meta name="apple-mobile-web-app-capable" content="yes" />
+        <Meta name="apple-mobile-web-app-title" content="Soundwave" />
         <Router>
             <div class="layout">
                 <Nav />
@@ -65,11 +69,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/playlists") view=PlaylistsPage />
                         <Route path=path!("/playlists/:id") view=PlaylistPage />
                         <Route path=path!("/admin") view=AdminPage />
+                        <Route path=path!("/offline") view=crate::pages::offline::OfflinePage />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/register") view=RegisterPage />
                     </Routes>
                 </main>
                 <Player />
+                <crate::components::offline_agent::OfflineAgent />
             </div>
         </Router>
     }

@@ -4,4 +4,5 @@
 pub mod audio;
 pub mod keys;
 pub mod media_session;
+pub mod offline;
 pub mod prefs;

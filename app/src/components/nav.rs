@@ -18,6 +18,7 @@ pub fn Nav() -> impl IntoView {
             </a>
             <A href="/library">"Library"</A>
             <A href="/playlists">"Playlists"</A>
+            <A href="/offline">"On this device"</A>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
                     match account.await {

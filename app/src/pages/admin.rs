@@ -57,6 +57,7 @@ fn AdminPanels(
         <h1>"Administration"</h1>
         <div class="admin-grid">
             <ScanPanel scan />
+            <crate::components::offline_admin::OfflineAdminStats />
             <section class="panel">
                 <h2>"Registration"</h2>
                 <p class="registration-state">

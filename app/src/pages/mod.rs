@@ -5,4 +5,5 @@ pub mod auth;
 pub mod home;
 pub mod library;
 pub mod not_found;
+pub mod offline;
 pub mod playlists;

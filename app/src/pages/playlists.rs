@@ -159,6 +159,7 @@ fn PlaylistView(detail: PlaylistDetail, actions: PlaylistActions) -> impl IntoVi
                 </button>
             </div>
         </header>
+        <crate::components::offline_button::OfflineToggle id=summary.id />
         <PlaylistSettings id=summary.id title=summary.title actions />
         {if empty {
             view! {

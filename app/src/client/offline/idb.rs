@@ -1,0 +1,183 @@
+//! The per-user IndexedDB database: offline playlists, the track index (which offline
+//! playlists use each cached track), queued plays and settings. Records are plain JSON objects.
+//! Transactions are short and never await anything but their own requests (IndexedDB commits a
+//! transaction as soon as it is idle).
+
+use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, TransactionMode};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use wasm_bindgen::JsValue;
+
+use super::{names, OfflineError};
+use crate::{
+    api::offline::PlayReport,
+    components::offline_state::{OfflinePlaylist, OfflineSettings, SyncStatus},
+    model::{PlaylistId, TrackId, UserId},
+};
+
+const PLAYLISTS: &str = "playlists";
+const TRACKS: &str = "tracks";
+const PENDING_PLAYS: &str = "pending_plays";
+const SETTINGS: &str = "settings";
+const SETTINGS_KEY: &str = "settings";
+
+/// One cached track: its URL, size and the offline playlists that need it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrackRefs {
+    pub id: TrackId,
+    pub url: String,
+    pub bytes: f64,
+    pub playlists: Vec<PlaylistId>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct SettingsRecord {
+    key: String,
+    #[serde(flatten)]
+    settings: OfflineSettings,
+}
+
+/// Opens (creating on first use) the database of `user`.
+pub async fn open(user: UserId) -> Result<Database, OfflineError> {
+    let factory = Factory::new()?;
+    let mut request = factory.open(&names::database(user), Some(1))?;
+    request.on_upgrade_needed(|event| {
+        let Ok(db) = event.database() else { return };
+        for (store, key) in
+            [(PLAYLISTS, "id"), (TRACKS, "id"), (PENDING_PLAYS, "client_id"), (SETTINGS, "key")]
+        {
+            let mut params = ObjectStoreParams::new();
+            params.key_path(Some(KeyPath::new_single(key)));
+            // An error here aborts the upgrade, and `open` then reports it.
+            let _ = db.create_object_store(store, params);
+        }
+    });
+    Ok(request.await?)
+}
+
+/// Deletes the whole database of `user` (the "remove offline data" choice).
+pub async fn delete(user: UserId) -> Result<(), OfflineError> {
+    Factory::new()?.delete(&names::database(user))?.await?;
+    Ok(())
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, OfflineError> {
+    let text = serde_json::to_string(value)?;
+    Ok(js_sys::JSON::parse(&text)?)
+}
+
+fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, OfflineError> {
+    let text: String = js_sys::JSON::stringify(value)?.into();
+    Ok(serde_json::from_str(&text)?)
+}
+
+async fn put<T: Serialize>(db: &Database, store: &str, value: &T) -> Result<(), OfflineError> {
+    let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
+    tx.object_store(store)?.put(&to_js(value)?, None)?.await?;
+    tx.await?;
+    Ok(())
+}
+
+async fn get<T: DeserializeOwned>(
+    db: &Database,
+    store: &str,
+    key: JsValue,
+) -> Result<Option<T>, OfflineError> {
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let found = tx.object_store(store)?.get(key)?.await?;
+    found.map(|v| from_js(&v)).transpose()
+}
+
+async fn get_all<T: DeserializeOwned>(db: &Database, store: &str) -> Result<Vec<T>, OfflineError> {
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let all = tx.object_store(store)?.get_all(None, None)?.await?;
+    // A record this version cannot read is skipped rather than hiding every other one.
+    Ok(all.iter().filter_map(|v| from_js(v).ok()).collect())
+}
+
+async fn delete_key(db: &Database, store: &str, key: JsValue) -> Result<(), OfflineError> {
+    let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
+    tx.object_store(store)?.delete(key)?.await?;
+    tx.await?;
+    Ok(())
+}
+
+fn id_key(id: i64) -> JsValue {
+    JsValue::from_f64(id as f64)
+}
+
+pub async fn save_playlist(db: &Database, playlist: &OfflinePlaylist) -> Result<(), OfflineError> {
+    put(db, PLAYLISTS, playlist).await
+}
+
+pub async fn get_playlist(
+    db: &Database,
+    id: PlaylistId,
+) -> Result<Option<OfflinePlaylist>, OfflineError> {
+    get(db, PLAYLISTS, id_key(id.0)).await
+}
+
+pub async fn get_offline_playlists(db: &Database) -> Result<Vec<OfflinePlaylist>, OfflineError> {
+    let mut all: Vec<OfflinePlaylist> = get_all(db, PLAYLISTS).await?;
+    all.sort_by_key(|p| p.title.to_lowercase());
+    Ok(all)
+}
+
+pub async fn update_playlist_sync_status(
+    db: &Database,
+    id: PlaylistId,
+    status: SyncStatus,
+) -> Result<(), OfflineError> {
+    if let Some(mut playlist) = get_playlist(db, id).await? {
+        playlist.status = status;
+        save_playlist(db, &playlist).await?;
+    }
+    Ok(())
+}
+
+pub async fn remove_playlist(db: &Database, id: PlaylistId) -> Result<(), OfflineError> {
+    delete_key(db, PLAYLISTS, id_key(id.0)).await
+}
+
+pub async fn get_track(db: &Database, id: TrackId) -> Result<Option<TrackRefs>, OfflineError> {
+    get(db, TRACKS, id_key(id.0)).await
+}
+
+pub async fn all_tracks(db: &Database) -> Result<Vec<TrackRefs>, OfflineError> {
+    get_all(db, TRACKS).await
+}
+
+pub async fn save_track(db: &Database, track: &TrackRefs) -> Result<(), OfflineError> {
+    put(db, TRACKS, track).await
+}
+
+pub async fn remove_track(db: &Database, id: TrackId) -> Result<(), OfflineError> {
+    delete_key(db, TRACKS, id_key(id.0)).await
+}
+
+pub async fn queue_play(db: &Database, play: &PlayReport) -> Result<(), OfflineError> {
+    put(db, PENDING_PLAYS, play).await
+}
+
+pub async fn pending_plays(db: &Database) -> Result<Vec<PlayReport>, OfflineError> {
+    get_all(db, PENDING_PLAYS).await
+}
+
+pub async fn forget_plays(db: &Database, plays: &[PlayReport]) -> Result<(), OfflineError> {
+    let tx = db.transaction(&[PENDING_PLAYS], TransactionMode::ReadWrite)?;
+    let store = tx.object_store(PENDING_PLAYS)?;
+    for play in plays {
+        store.delete(JsValue::from_str(&play.client_id))?.await?;
+    }
+    tx.await?;
+    Ok(())
+}
+
+pub async fn load_settings(db: &Database) -> Result<OfflineSettings, OfflineError> {
+    let record: Option<SettingsRecord> = get(db, SETTINGS, JsValue::from_str(SETTINGS_KEY)).await?;
+    Ok(record.map(|r| r.settings).unwrap_or_default())
+}
+
+pub async fn save_settings(db: &Database, settings: &OfflineSettings) -> Result<(), OfflineError> {
+    let record = SettingsRecord { key: SETTINGS_KEY.to_owned(), settings: settings.clone() };
+    put(db, SETTINGS, &record).await
+}
