@@ -242,7 +242,7 @@ async fn cancelling_stops_unfinished_items_and_keeps_finished_tracks() {
     let fast = mp3_tone(server.dir.path(), "fast.mp3", 1.0, 500);
     site.add("/a/fast.mp3", "audio/mpeg", fast);
     let slow = mp3_tone(server.dir.path(), "slow.mp3", 4.0, 700);
-    site.add_slow("/a/slow.mp3", "audio/mpeg", slow, 1000, Duration::from_millis(250));
+    site.add_slow("/a/slow.mp3", "audio/mpeg", slow, 500, Duration::from_millis(250));
     site.add_feed("/mixed.xml", "Mixed", &[("Fast", "/a/fast.mp3"), ("Slow", "/a/slow.mp3")]);
     let created = start(&server, &alice, json!({ "url": site.url("/mixed.xml") })).await;
     let id = created["id"].as_i64().unwrap();

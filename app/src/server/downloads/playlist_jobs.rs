@@ -27,19 +27,20 @@ pub enum Filter {
 
 /// Reads the playlist upstream, creates (or re-syncs) the local playlist and queues its items.
 pub async fn start(state: &AppState, caller: &Account, what: Start) -> AppResult<PlaylistDownload> {
-    let (playlist, url, known_title) = match what {
-        Start::Url(url) => (None, queue::validate_url(&url)?, None),
+    let (playlist, url) = match what {
+        Start::Url(url) => (None, queue::validate_url(&url)?),
         Start::Playlist(id) => {
             let found = remote_db::get_remote_playlist(&state.pool, caller, id).await?;
             let url = found.remote_url.clone().ok_or_else(|| {
                 AppError::bad_request("this playlist has no remote URL to sync from")
             })?;
-            (Some(found), url, None::<String>)
+            (Some(found), url)
         }
     };
     let listing = remote::list_upstream(state, &url).await?;
-    let title = known_title
-        .or_else(|| playlist.as_ref().map(|p| p.title.clone()))
+    let title = playlist
+        .as_ref()
+        .map(|p| p.title.clone())
         .or_else(|| listing.title.clone())
         .unwrap_or_else(|| url.clone());
     let (playlist_id, owner) = match &playlist {
@@ -114,6 +115,12 @@ async fn build(
     rows: Vec<remote_db::DownloadRow>,
 ) -> AppResult<Vec<PlaylistDownload>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    // The worker places a finished track a moment after the job completes; placing here too
+    // means a download never reads "completed" while its track is missing from the playlist.
+    let playlists: HashSet<PlaylistId> = rows.iter().filter_map(|r| r.playlist_id).collect();
+    for playlist in playlists {
+        remote_db::place_ready(&state.pool, playlist).await?;
+    }
     let mut items = remote_db::list_download_items(&state.pool, &ids).await?;
     Ok(rows
         .into_iter()

@@ -103,6 +103,7 @@ pub async fn sync_items(
 ) -> AppResult<SyncOutcome> {
     let pool = &state.pool;
     let mut tx = pool.begin().await?;
+    remote_db::lock_playlist(&mut tx, playlist).await?;
     let old = remote_db::list_remote_items(&mut *tx, playlist).await?;
     let old_keys: Vec<String> = old.iter().map(|r| r.item_key.clone()).collect();
     let upstream_keys: Vec<String> = listing.items.iter().map(|i| i.key.clone()).collect();

@@ -68,6 +68,19 @@ pub async fn get_remote_playlist(
     found.ok_or(AppError::NotFound)
 }
 
+/// Takes the write lock at the start of a read-then-write transaction, so a concurrent one
+/// waits for the busy timeout instead of failing with SQLITE_BUSY.
+pub async fn lock_playlist(
+    tx: &mut Transaction<'_, Sqlite>,
+    playlist: PlaylistId,
+) -> AppResult<()> {
+    sqlx::query("UPDATE playlists SET version = version WHERE id = ?")
+        .bind(playlist)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn list_remote_items<'e>(
     db: impl sqlx::SqliteExecutor<'e>,
     playlist: PlaylistId,
@@ -146,6 +159,12 @@ pub async fn playlists_of_job(pool: &SqlitePool, job: i64) -> AppResult<Vec<Play
 /// the `gone_upstream` flags. Bumps the version when anything changed.
 pub async fn place_ready(pool: &SqlitePool, playlist: PlaylistId) -> AppResult<bool> {
     let mut tx = pool.begin().await?;
+    // Take the write lock first: a read-then-write transaction racing another one would fail
+    // with SQLITE_BUSY instead of waiting for the busy timeout.
+    sqlx::query("UPDATE playlists SET version = version WHERE id = ?")
+        .bind(playlist)
+        .execute(&mut *tx)
+        .await?;
     let ready: Vec<(i64, TrackId)> = sqlx::query_as(
         "SELECT r.id, COALESCE(j.track_id, d.track_id) AS track FROM remote_items r
          JOIN download_jobs j ON j.id = r.job_id
