@@ -1,8 +1,8 @@
 //! Components shared by several pages.
 
-pub mod icons;
 pub mod add_to_playlist;
 pub mod dates;
+pub mod icons;
 pub mod nav;
 pub mod notices;
 pub mod offline_admin;
@@ -11,8 +11,8 @@ pub mod offline_button;
 pub mod offline_library;
 pub mod offline_state;
 pub mod player;
-pub mod playlist_cards;
 pub mod player_bar;
+pub mod playlist_cards;
 pub mod queue;
 pub mod track_list;
 
