@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/playlists") view=PlaylistsPage />
                         <Route path=path!("/playlists/:id") view=PlaylistPage />
                         <Route path=path!("/admin") view=AdminPage />
+                        <Route path=path!("/downloads") view=crate::pages::downloads::DownloadsPage />
+                        <Route path=path!("/channels") view=crate::pages::channels::ChannelsPage />
                         <Route path=path!("/offline") view=crate::pages::offline::OfflinePage />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/register") view=RegisterPage />

@@ -132,3 +132,9 @@ pub async fn sync_subscription(id: i64) -> Result<Subscription, ApiError> {
     let (state, account) = super::ctx::admin().await?;
     Ok(crate::server::downloads::subscriptions::sync_now(&state, &account, id).await?)
 }
+
+#[server(prefix = "/sfn", endpoint = "unsubscribe")]
+pub async fn unsubscribe(id: i64) -> Result<(), ApiError> {
+    let (state, account) = super::ctx::admin().await?;
+    Ok(crate::server::downloads::subscriptions::remove(&state, &account, id).await?)
+}

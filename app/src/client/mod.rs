@@ -2,6 +2,7 @@
 //! event handlers, never while rendering.
 
 pub mod audio;
+pub mod download_events;
 pub mod keys;
 pub mod media_session;
 pub mod offline;

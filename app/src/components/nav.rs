@@ -23,7 +23,11 @@ pub fn Nav() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match account.await {
                         Some(user) => view! {
-                            {user.is_admin().then(|| view! { <A href="/admin">"Admin"</A> })}
+                            <A href="/downloads">"Downloads"</A>
+                            {user.is_admin().then(|| view! {
+                                <A href="/channels">"Channels"</A>
+                                <A href="/admin">"Admin"</A>
+                            })}
                             <div class="account">
                                 <span class="who">{user.username.clone()}</span>
                                 <ActionForm action=logout>
