@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifacts, check, eventually, makeTrack, newBrowser, newServer, runTests } from './harness.mjs';
+import * as downloads from './downloads.mjs';
 
 const PASSWORD = 'correct horse battery';
 const server = await newServer();
@@ -147,8 +148,12 @@ const failed = await runTests([
     const real = consoleErrors.filter((e) => !/favicon/.test(e));
     check(real.length === 0, `console errors:\n${real.join('\n')}`);
   }],
+
+  // The downloads page, with its own server and a local media host.
+  ...downloads.suite(),
 ]);
 
+await downloads.teardown();
 await browser.cleanupProfile();
 await server.cleanup();
 process.exit(failed ? 1 : 0);

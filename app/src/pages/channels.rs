@@ -134,7 +134,7 @@ fn SubscriptionRow(
         <li class="job subscription" data-subscription-id=id data-sync=s.last_sync_status.clone()>
             <div class="job-head">
                 <span class="job-title">{heading}</span>
-                <span class="badge kind">{s.kind.clone()}</span>
+                <span class="tag kind">{s.kind.clone()}</span>
                 <span class=format!("status status-{}", s.last_sync_status)>{s.last_sync_status.clone()}</span>
             </div>
             <span class="job-url muted">{s.url.clone()}</span>

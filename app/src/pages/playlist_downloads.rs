@@ -177,7 +177,7 @@ fn ItemRow(item: DownloadItem) -> impl IntoView {
     view! {
         <li class="download-item" data-status=item.status.clone()>
             <span class="item-name">{name}</span>
-            {item.gone_upstream.then(|| view! { <span class="badge">"gone upstream"</span> })}
+            {item.gone_upstream.then(|| view! { <span class="tag">"gone upstream"</span> })}
             <span class=format!("status status-{}", item.status)>{item.status.clone()}</span>
             {item.reason.map(|r| view! { <span class="job-error">{r}</span> })}
         </li>
