@@ -46,6 +46,7 @@ pub fn App() -> impl IntoView {
         Resource::new(|| (), |_| async { current_account().await.ok().flatten() });
     provide_context(account);
     crate::components::player::provide_player();
+    crate::components::add_to_playlist::provide_playlist_choices();
     crate::components::offline_state::provide_offline();
 
     view! {

@@ -18,13 +18,15 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct PlaylistChoices(pub LocalResource<Result<Vec<PlaylistSummary>, ApiError>>);
 
-/// The choices from context, or a new resource provided to this component's children.
+/// Provides the choices once for the whole app. Owned by `App`, the resource outlives every
+/// track list: a resource owned by a row was disposed when a search replaced the rows while
+/// its `Suspend` was still waiting on it, and that panicked the client.
+pub fn provide_playlist_choices() {
+    provide_context(PlaylistChoices(LocalResource::new(list_playlists)));
+}
+
 pub fn use_playlist_choices() -> PlaylistChoices {
-    use_context::<PlaylistChoices>().unwrap_or_else(|| {
-        let choices = PlaylistChoices(LocalResource::new(list_playlists));
-        provide_context(choices);
-        choices
-    })
+    expect_context::<PlaylistChoices>()
 }
 
 #[component]
