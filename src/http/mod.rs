@@ -9,6 +9,7 @@ pub mod error;
 pub mod playlists;
 pub mod plays;
 pub mod ranges;
+pub mod server_fn_status;
 pub mod stream;
 
 use axum::{
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(server_fn_status::map_status))
         .layer(middleware::from_fn(security_headers))
         .with_state(state)
 }

@@ -90,6 +90,10 @@ pub async fn serve_file(path: &Path, mime: &str, headers: &HeaderMap) -> HttpRes
         Err(e) => return Err(e.into()),
     };
     let meta = file.metadata().await?;
+    // A directory where the file should be opens fine on Linux, but has no bytes to send.
+    if !meta.is_file() {
+        return Err(AppError::NotFound.into());
+    }
     let size = meta.len();
     let validators = Validators::of(&meta);
 

@@ -114,11 +114,16 @@ fn client_address(parts: &http::request::Parts) -> String {
 }
 
 /// Only same-site paths are allowed as a place to go after signing in.
+/// Browsers drop tabs and line breaks from URLs, so `/\t/host` would become `//host`:
+/// any whitespace, control character or backslash disqualifies the value.
 pub fn safe_next(next: Option<&str>) -> String {
+    let clean = |path: &str| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\')
+    };
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
+        Some(path) if clean(path) => path.to_owned(),
         _ => "/library".to_owned(),
     }
 }
@@ -133,5 +138,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/library");
         assert_eq!(safe_next(Some("https://evil.example")), "/library");
         assert_eq!(safe_next(None), "/library");
+        assert_eq!(safe_next(Some("/\t/evil.example/x")), "/library");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/library");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/library");
     }
 }

@@ -22,7 +22,14 @@ pub struct PlaylistChoices(pub LocalResource<Result<Vec<PlaylistSummary>, ApiErr
 /// track list: a resource owned by a row was disposed when a search replaced the rows while
 /// its `Suspend` was still waiting on it, and that panicked the client.
 pub fn provide_playlist_choices() {
-    provide_context(PlaylistChoices(LocalResource::new(list_playlists)));
+    let account = expect_context::<crate::shell::AccountResource>();
+    provide_context(PlaylistChoices(LocalResource::new(move || async move {
+        // Visitors have no playlists; asking would only earn a 401 in the console.
+        match account.await {
+            Some(_) => list_playlists().await,
+            None => Ok(Vec::new()),
+        }
+    })));
 }
 
 pub fn use_playlist_choices() -> PlaylistChoices {
@@ -33,7 +40,7 @@ pub fn use_playlist_choices() -> PlaylistChoices {
 pub fn AddToPlaylist(track: TrackId, #[prop(into)] title: String) -> impl IntoView {
     let choices = use_playlist_choices().0;
     let add = ServerAction::<AddToPlaylist>::new();
-    let label = format!("Add {title} to a playlist");
+    let label = StoredValue::new(format!("Add {title} to a playlist"));
 
     let feedback = move || {
         add.value().get().map(|result| match result {
@@ -51,44 +58,39 @@ pub fn AddToPlaylist(track: TrackId, #[prop(into)] title: String) -> impl IntoVi
     };
 
     view! {
-        <Suspense fallback=|| ()>
-            {move || {
-                let label = label.clone();
-                Suspend::new(async move {
-                    match choices.await {
-                        Ok(list) if !list.is_empty() => view! {
-                            <ActionForm action=add attr:class="add-to-playlist">
-                                <input type="hidden" name="track" value=track.0 />
-                                <select name="id" aria-label=label>
-                                    {list
-                                        .into_iter()
-                                        .map(|p| view! { <option value=p.id.0>{p.title}</option> })
-                                        .collect_view()}
-                                </select>
-                                <button
-                                    type="submit"
-                                    class="icon add-button"
-                                    title="Add to playlist"
-                                    aria-label="Add to playlist"
-                                    disabled=move || add.pending().get()
-                                >
-                                    <Icon name="queue" />
-                                </button>
-                            </ActionForm>
-                        }
-                        .into_any(),
-                        Ok(_) => view! {
-                            <a class="muted small" href="/playlists" title="Create a playlist first">
-                                "New playlist…"
-                            </a>
-                        }
-                        .into_any(),
-                        // Visitors and failed loads simply get no control.
-                        Err(_) => ().into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+        // Read the resource as a plain signal rather than awaiting it: no future can outlive
+        // the row and touch a disposed value.
+        {move || match choices.get() {
+            Some(Ok(list)) if !list.is_empty() => view! {
+                <ActionForm action=add attr:class="add-to-playlist">
+                    <input type="hidden" name="track" value=track.0 />
+                    <select name="id" aria-label=label.get_value()>
+                        {list
+                            .into_iter()
+                            .map(|p| view! { <option value=p.id.0>{p.title}</option> })
+                            .collect_view()}
+                    </select>
+                    <button
+                        type="submit"
+                        class="icon add-button"
+                        title="Add to playlist"
+                        aria-label="Add to playlist"
+                        disabled=move || add.pending().get()
+                    >
+                        <Icon name="queue" />
+                    </button>
+                </ActionForm>
+            }
+            .into_any(),
+            Some(Ok(_)) => view! {
+                <a class="muted small" href="/playlists" title="Create a playlist first">
+                    "New playlist…"
+                </a>
+            }
+            .into_any(),
+            // Visitors, failed loads and the moment before the list arrives: no control.
+            _ => ().into_any(),
+        }}
         {feedback}
     }
 }

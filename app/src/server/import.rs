@@ -33,7 +33,22 @@ pub async fn import_folder(
     if !dir.is_dir() {
         return Err(AppError::bad_request(format!("{} is not a folder", dir.display())));
     }
+    if overlaps_media_root(dir, &config.media_root) {
+        return Err(AppError::bad_request(format!(
+            "{} overlaps MEDIA_ROOT; files there are already in the library: run `soundwave scan`",
+            dir.display()
+        )));
+    }
     record_task(pool, "import", import_unrecorded(pool, config, dir, &account)).await
+}
+
+/// Importing MEDIA_ROOT (or a folder inside it, or one that holds it) would copy the library
+/// into itself, one level deeper on every run.
+fn overlaps_media_root(dir: &Path, media_root: &Path) -> bool {
+    let (Ok(dir), Ok(root)) = (dir.canonicalize(), media_root.canonicalize()) else {
+        return false;
+    };
+    dir.starts_with(&root) || root.starts_with(&dir)
 }
 
 async fn import_unrecorded(
@@ -164,6 +179,20 @@ fn same_content(a: &Path, b: &Path) -> std::io::Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_inside_or_around_media_root_is_refused() {
+        let base = tempfile::tempdir().unwrap();
+        let root = base.path().join("audio");
+        let inner = root.join("imports/alice");
+        let outside = base.path().join("music");
+        std::fs::create_dir_all(&inner).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        assert!(overlaps_media_root(&root, &root));
+        assert!(overlaps_media_root(&inner, &root));
+        assert!(overlaps_media_root(base.path(), &root));
+        assert!(!overlaps_media_root(&outside, &root));
+    }
 
     #[test]
     fn copy_is_skipped_when_identical_and_redone_when_changed() {

@@ -50,8 +50,13 @@ impl From<SummaryRow> for PlaylistSummary {
     }
 }
 
+const MAX_DESCRIPTION_CHARS: usize = 2000;
+
 fn clean_title(title: &str) -> AppResult<String> {
     let title = title.trim();
+    if title.chars().any(char::is_control) {
+        return Err(AppError::bad_request("a playlist title cannot hold control characters"));
+    }
     if title.is_empty() {
         return Err(AppError::bad_request("a playlist needs a title"));
     }
@@ -61,6 +66,20 @@ fn clean_title(title: &str) -> AppResult<String> {
         )));
     }
     Ok(title.to_owned())
+}
+
+/// A description may hold line breaks and tabs, but no other control characters.
+fn clean_description(text: &str) -> AppResult<String> {
+    let text = text.trim();
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return Err(AppError::bad_request("a description cannot hold control characters"));
+    }
+    if text.chars().count() > MAX_DESCRIPTION_CHARS {
+        return Err(AppError::bad_request(format!(
+            "a description has at most {MAX_DESCRIPTION_CHARS} characters"
+        )));
+    }
+    Ok(text.to_owned())
 }
 
 /// Admins may act on any playlist; everyone else only on their own.
@@ -88,6 +107,7 @@ pub async fn insert_playlist(
     description: &str,
 ) -> AppResult<PlaylistSummary> {
     let title = clean_title(title)?;
+    let description = clean_description(description)?;
     let created = now();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO playlists (owner_id, title, description, created_at, updated_at)
@@ -95,7 +115,7 @@ pub async fn insert_playlist(
     )
     .bind(caller.id)
     .bind(&title)
-    .bind(description.trim())
+    .bind(&description)
     .bind(created)
     .bind(created)
     .fetch_one(pool)
@@ -211,13 +231,14 @@ pub async fn update_playlist(
     description: Option<&str>,
 ) -> AppResult<PlaylistSummary> {
     let title = title.map(clean_title).transpose()?;
+    let description = description.map(clean_description).transpose()?;
     let mut tx = begin_change(pool, caller, id).await?;
     sqlx::query(
         "UPDATE playlists SET title = COALESCE(?, title), description = COALESCE(?, description)
          WHERE id = ?",
     )
     .bind(title)
-    .bind(description.map(str::trim))
+    .bind(description)
     .bind(id)
     .execute(&mut *tx)
     .await?;

@@ -14,6 +14,11 @@ use crate::{
 
 /// More plays than this in one batch is not a real offline queue.
 pub const MAX_BATCH: usize = 1000;
+/// Cache counters above this in one batch are not real either; bounded so that the totals an
+/// admin reads can never overflow.
+pub const MAX_COUNTER: i64 = 1_000_000;
+/// The longest listening time one play may claim: a day.
+pub const MAX_PLAY_SECONDS: i64 = 86_400;
 
 /// A client UUID: 36 characters of hex digits and dashes (any version).
 fn valid_client_id(id: &str) -> bool {
@@ -31,8 +36,16 @@ fn validate(batch: &PlayBatch) -> AppResult<()> {
     if batch.plays.len() > MAX_BATCH {
         return Err(AppError::bad_request(format!("at most {MAX_BATCH} plays per batch")));
     }
-    if batch.cache_hits < 0 || batch.cache_misses < 0 {
-        return Err(AppError::bad_request("counters cannot be negative"));
+    let counter_ok = |n: i64| (0..=MAX_COUNTER).contains(&n);
+    if !counter_ok(batch.cache_hits) || !counter_ok(batch.cache_misses) {
+        return Err(AppError::bad_request(format!(
+            "cache counters must be between 0 and {MAX_COUNTER}"
+        )));
+    }
+    if batch.plays.iter().any(|p| !(0..=MAX_PLAY_SECONDS).contains(&p.seconds) || p.played_at < 0) {
+        return Err(AppError::bad_request(format!(
+            "a play lasts 0 to {MAX_PLAY_SECONDS} seconds and has a time after 1970"
+        )));
     }
     if let Some(bad) = batch.plays.iter().find(|p| !valid_client_id(&p.client_id)) {
         return Err(AppError::bad_request(format!("play {} has no UUID", bad.client_id)));
@@ -63,7 +76,7 @@ pub async fn record_batch(
          VALUES (?, ?, ?, ?, ?) ON CONFLICT (client_id) DO NOTHING",
     )
     .bind(caller.id)
-    .bind(&batch.client_id)
+    .bind(batch.client_id.to_ascii_lowercase())
     .bind(batch.cache_hits)
     .bind(batch.cache_misses)
     .bind(received)
@@ -103,7 +116,7 @@ async fn insert_play(
     )
     .bind(caller.id)
     .bind(play.track_id)
-    .bind(&play.client_id)
+    .bind(play.client_id.to_ascii_lowercase())
     .bind(played_at)
     .bind(play.seconds.max(0))
     .bind(play.offline)

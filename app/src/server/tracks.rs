@@ -58,8 +58,9 @@ impl From<TrackRow> for Track {
 /// Turns what a person typed into an FTS5 query: every word must match as a prefix.
 /// Quotes are doubled so no input can reach FTS5's query syntax.
 pub fn fts_query(text: &str) -> Option<String> {
+    // Control characters (a NUL ends the string inside SQLite's FTS parser) split words too.
     let terms: Vec<String> = text
-        .split(|c: char| c.is_whitespace() || c == '"')
+        .split(|c: char| c.is_whitespace() || c.is_control() || c == '"')
         .filter(|w| !w.is_empty())
         .take(16)
         .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
@@ -201,6 +202,12 @@ mod tests {
     fn search_words_become_quoted_prefixes() {
         assert_eq!(fts_query("  daft punk "), Some("\"daft\"* \"punk\"*".into()));
         assert_eq!(fts_query("   "), None);
+    }
+
+    #[test]
+    fn control_characters_never_reach_fts() {
+        assert_eq!(fts_query("a\0b"), Some("\"a\"* \"b\"*".into()));
+        assert_eq!(fts_query("\0\u{1b}"), None);
     }
 
     #[test]

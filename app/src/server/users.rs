@@ -9,7 +9,6 @@ use sqlx::SqlitePool;
 use super::{
     db::now,
     error::{AppError, AppResult},
-    settings,
 };
 use crate::model::{Account, Role, UserId};
 
@@ -105,14 +104,38 @@ pub async fn insert_user(
 
 /// Registration from the public page: the first account on an empty server becomes an admin;
 /// afterwards registration must be open.
+///
+/// The role and the switch are decided inside the one INSERT statement, which SQLite runs under
+/// its write lock: two sign-ups racing on an empty server cannot both become admins.
 pub async fn register(pool: &SqlitePool, username: &str, password: &str) -> AppResult<Account> {
-    if count_users(pool).await? == 0 {
-        return insert_user(pool, username, password, Role::Admin).await;
+    let username = validate_username(username)?;
+    validate_password(password)?;
+    let hash = hash_password(password)?;
+
+    let inserted: Result<Option<(i64, String)>, sqlx::Error> = sqlx::query_as(
+        "INSERT INTO users (username, password_hash, role, created_at)
+         SELECT ?1, ?2, CASE WHEN (SELECT COUNT(*) FROM users) = 0 THEN 'admin' ELSE 'user' END, ?3
+         WHERE (SELECT COUNT(*) FROM users) = 0
+            OR COALESCE((SELECT value FROM settings WHERE key = 'registration_open'), 'true')
+               <> 'false'
+         RETURNING id, role",
+    )
+    .bind(username)
+    .bind(&hash)
+    .bind(now())
+    .fetch_optional(pool)
+    .await;
+    match inserted {
+        Ok(Some((id, role))) => {
+            let role = if role == "admin" { Role::Admin } else { Role::User };
+            Ok(Account { id: UserId(id), username: username.to_owned(), role })
+        }
+        Ok(None) => Err(AppError::Forbidden),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            Err(AppError::Conflict(format!("the user name `{username}` is taken")))
+        }
+        Err(e) => Err(e.into()),
     }
-    if !settings::registration_open(pool).await? {
-        return Err(AppError::Forbidden);
-    }
-    insert_user(pool, username, password, Role::User).await
 }
 
 /// Checks a name and password; `None` when either is wrong or the account is disabled.
