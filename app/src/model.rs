@@ -97,6 +97,31 @@ impl Track {
     }
 }
 
+#[cfg(test)]
+impl Track {
+    /// A track with only an id and a title, for unit tests.
+    pub fn sample(id: i64) -> Self {
+        Track {
+            id: TrackId(id),
+            title: format!("t{id}"),
+            artist: String::new(),
+            album: String::new(),
+            album_artist: String::new(),
+            track_no: None,
+            disc_no: None,
+            year: None,
+            genre: String::new(),
+            duration_ms: 1000,
+            codec: String::new(),
+            mime: String::new(),
+            bitrate_kbps: None,
+            size: 0,
+            has_artwork: false,
+            added_at: 0,
+        }
+    }
+}
+
 /// The canonical URL of a track's bytes. The service worker keys cached audio by this URL.
 pub fn stream_url(id: TrackId) -> String {
     format!("/api/audio/{id}/stream")

@@ -313,27 +313,9 @@ fn QueueRow(index: usize, key: u64) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::TrackId;
 
     fn track(id: i64) -> Track {
-        Track {
-            id: TrackId(id),
-            title: format!("t{id}"),
-            artist: String::new(),
-            album: String::new(),
-            album_artist: String::new(),
-            track_no: None,
-            disc_no: None,
-            year: None,
-            genre: String::new(),
-            duration_ms: 1000,
-            codec: String::new(),
-            mime: String::new(),
-            bitrate_kbps: None,
-            size: 0,
-            has_artwork: false,
-            added_at: 0,
-        }
+        Track::sample(id)
     }
 
     fn ids(q: &PlayQueue) -> Vec<i64> {

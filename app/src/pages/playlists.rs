@@ -289,24 +289,7 @@ mod tests {
     use super::*;
 
     fn track(id: i64) -> Track {
-        Track {
-            id: crate::model::TrackId(id),
-            title: format!("t{id}"),
-            artist: String::new(),
-            album: String::new(),
-            album_artist: String::new(),
-            track_no: None,
-            disc_no: None,
-            year: None,
-            genre: String::new(),
-            duration_ms: 1000,
-            codec: String::new(),
-            mime: String::new(),
-            bitrate_kbps: None,
-            size: 0,
-            has_artwork: false,
-            added_at: 0,
-        }
+        Track::sample(id)
     }
 
     #[test]

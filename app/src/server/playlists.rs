@@ -291,6 +291,14 @@ pub async fn add_item(
     get_playlist(pool, caller, id).await
 }
 
+/// Which items a removal takes out of a playlist.
+enum Removal {
+    /// Every occurrence of a track.
+    Track(TrackId),
+    /// One place.
+    Item(PlaylistItemId),
+}
+
 /// Removes every occurrence of a track from the playlist.
 pub async fn remove_track(
     pool: &SqlitePool,
@@ -298,18 +306,7 @@ pub async fn remove_track(
     id: PlaylistId,
     track: TrackId,
 ) -> AppResult<PlaylistDetail> {
-    let mut tx = begin_change(pool, caller, id).await?;
-    let removed = sqlx::query("DELETE FROM playlist_items WHERE playlist_id = ? AND track_id = ?")
-        .bind(id)
-        .bind(track)
-        .execute(&mut *tx)
-        .await?;
-    if removed.rows_affected() == 0 {
-        return Err(AppError::NotFound);
-    }
-    renumber(&mut tx, id).await?;
-    finish_change(tx, id).await?;
-    get_playlist(pool, caller, id).await
+    remove(pool, caller, id, Removal::Track(track)).await
 }
 
 /// Removes one place in the playlist.
@@ -319,12 +316,26 @@ pub async fn remove_item(
     id: PlaylistId,
     item: PlaylistItemId,
 ) -> AppResult<PlaylistDetail> {
+    remove(pool, caller, id, Removal::Item(item)).await
+}
+
+async fn remove(
+    pool: &SqlitePool,
+    caller: &Account,
+    id: PlaylistId,
+    what: Removal,
+) -> AppResult<PlaylistDetail> {
     let mut tx = begin_change(pool, caller, id).await?;
-    let removed = sqlx::query("DELETE FROM playlist_items WHERE playlist_id = ? AND id = ?")
-        .bind(id)
-        .bind(item)
-        .execute(&mut *tx)
-        .await?;
+    let (column, value) = match what {
+        Removal::Track(track) => ("track_id", track.0),
+        Removal::Item(item) => ("id", item.0),
+    };
+    let removed =
+        sqlx::query(&format!("DELETE FROM playlist_items WHERE playlist_id = ? AND {column} = ?"))
+            .bind(id)
+            .bind(value)
+            .execute(&mut *tx)
+            .await?;
     if removed.rows_affected() == 0 {
         return Err(AppError::NotFound);
     }
