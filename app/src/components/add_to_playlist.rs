@@ -39,6 +39,8 @@ pub fn use_playlist_choices() -> PlaylistChoices {
 #[component]
 pub fn AddToPlaylist(track: TrackId, #[prop(into)] title: String) -> impl IntoView {
     let choices = use_playlist_choices().0;
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
     let add = ServerAction::<AddToPlaylist>::new();
     let label = StoredValue::new(format!("Add {title} to a playlist"));
 
@@ -60,7 +62,9 @@ pub fn AddToPlaylist(track: TrackId, #[prop(into)] title: String) -> impl IntoVi
     view! {
         // Read the resource as a plain signal rather than awaiting it: no future can outlive
         // the row and touch a disposed value.
-        {move || match choices.get() {
+        // Until this row has hydrated, render what the server rendered (nothing): the list may
+        // already have arrived, and a control the server did not send would break hydration.
+        {move || match mounted.get().then(|| choices.get()).flatten() {
             Some(Ok(list)) if !list.is_empty() => view! {
                 <ActionForm action=add attr:class="add-to-playlist">
                     <input type="hidden" name="track" value=track.0 />
