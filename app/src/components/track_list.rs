@@ -3,24 +3,13 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{
-        add_to_playlist::{use_playlist_choices, AddToPlaylist},
-        player::use_player,
-    },
+    components::{add_to_playlist::AddToPlaylist, player::use_player},
     model::{format_duration, Track},
 };
 
 #[component]
 pub fn TrackList(tracks: Vec<Track>) -> impl IntoView {
     let player = use_player();
-    // The playlist choices load once per page load; a list shown after moving around inside
-    // the app asks again, so playlists made meanwhile are offered.
-    let choices = use_playlist_choices().0;
-    Effect::new(move |_| {
-        if choices.get_untracked().is_some() {
-            choices.refetch();
-        }
-    });
     let all = StoredValue::new(tracks.clone());
 
     let rows = tracks

@@ -28,6 +28,15 @@ use crate::{
 pub fn PlaylistsPage() -> impl IntoView {
     let create = ServerAction::<CreatePlaylist>::new();
     let playlists = Resource::new_blocking(move || create.version().get(), |_| list_playlists());
+    // The "Add to playlist" choices are loaded once per page load; a new playlist joins them.
+    let choices = crate::components::add_to_playlist::use_playlist_choices().0;
+    Effect::new(move |seen: Option<usize>| {
+        let version = create.version().get();
+        if seen.is_some_and(|seen| seen != version) {
+            choices.refetch();
+        }
+        version
+    });
 
     view! {
         <Title text="Playlists" />
