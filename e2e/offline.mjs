@@ -134,6 +134,17 @@ let roadTrip;
 let shared;
 let pendingOffline = 0;
 
+/** Saves the cache limit and waits until the page shows it saved: the stored settings load
+ * asynchronously and may overwrite a value typed before they arrived. */
+async function setCacheLimit(value) {
+  await eventually(async () => {
+    await page.fill('.cache-limit input[name=limit]', value);
+    await page.click('.cache-limit button[type=submit]');
+    await page.waitForTimeout(300);
+    return (await page.inputValue('.cache-limit input[name=limit]')) === value;
+  }, `the cache limit ${JSON.stringify(value)} was not saved`);
+}
+
 const failed = await runTests([
   ['sign in; the service worker takes control of the page', async () => {
     await signIn('alice');
@@ -270,9 +281,7 @@ const failed = await runTests([
     const big = await makePlaylist('Too Big', bench);
     await page.goto(`${server.base}/offline`);
     await hydrated();
-    await page.fill('.cache-limit input[name=limit]', '1');
-    await page.click('.cache-limit button[type=submit]');
-    await page.waitForTimeout(300);
+    await setCacheLimit('1');
     const before = await cachedPaths(alice);
     await makeOffline(big);
     const error = await page.waitForSelector(`.offline-toggle[data-playlist="${big}"] .offline-error`);
@@ -283,9 +292,7 @@ const failed = await runTests([
     await page.goto(`${server.base}/offline`);
     await hydrated();
     check(await page.locator(`.offline-card[data-playlist="${big}"]`).count() === 0, 'half record left');
-    await page.fill('.cache-limit input[name=limit]', '');
-    await page.click('.cache-limit button[type=submit]');
-    await page.waitForTimeout(300);
+    await setCacheLimit('');
     globalThis.benchPlaylist = { big, bench };
   }],
 

@@ -13,7 +13,7 @@ trap 'rm -f "$log"' EXIT
 
 echo "== Rust tests"
 status=0
-cargo test --locked --workspace 2>&1 | tee "$log" || status=$?
+cargo test --locked --workspace --no-fail-fast 2>&1 | tee "$log" || status=$?
 rust_passed=$(grep -E '^test result:' "$log" | awk '{s+=$4} END {print s+0}')
 rust_failed=$(grep -E '^test result:' "$log" | awk '{s+=$6} END {print s+0}')
 if [ "$status" -ne 0 ] && [ "$rust_failed" -eq 0 ]; then

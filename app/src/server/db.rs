@@ -52,6 +52,16 @@ pub async fn open(path: &Path) -> Result<SqlitePool, OpenError> {
     Ok(pool)
 }
 
+/// Starts a transaction that holds SQLite's write lock from its first statement. Every
+/// transaction here writes; a deferred one that reads first and then writes fails at once with
+/// SQLITE_BUSY when another connection writes meanwhile, while this one waits for the busy
+/// timeout like any single statement does.
+pub async fn begin_write(
+    pool: &SqlitePool,
+) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+    pool.begin_with("BEGIN IMMEDIATE").await
+}
+
 /// Seconds since the Unix epoch.
 pub fn now() -> i64 {
     std::time::SystemTime::now()

@@ -2,6 +2,7 @@
 //! reads the new and changed ones on a blocking thread, saves cover art, and writes the rows in
 //! batched transactions.
 
+use super::db;
 use std::{
     collections::HashMap,
     io::Write,
@@ -164,7 +165,7 @@ async fn write_batch(
     owners: NewTrackOwners,
     outcome: &mut Outcome,
 ) -> AppResult<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let added_at = now();
     for (candidate, result) in results {
         let (info, artwork) = match result {
@@ -257,7 +258,7 @@ async fn give_to_admins(
 
 /// Deletes the rows of files that are gone, a few hundred ids per statement.
 pub async fn delete_tracks(pool: &SqlitePool, ids: &[TrackId]) -> AppResult<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     for chunk in ids.chunks(500) {
         let mut query = sqlx::QueryBuilder::<Sqlite>::new("DELETE FROM tracks WHERE id IN (");
         let mut list = query.separated(", ");

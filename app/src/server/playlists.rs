@@ -1,6 +1,7 @@
 //! Custom playlists: each belongs to one owner; another user's id behaves as if it did not exist.
 //! Every change bumps `version`, which offline copies compare against.
 
+use super::db;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::{
@@ -181,7 +182,7 @@ async fn begin_change<'a>(
     caller: &Account,
     id: PlaylistId,
 ) -> AppResult<Transaction<'a, Sqlite>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let found: Option<i64> =
         sqlx::query_scalar("SELECT id FROM playlists WHERE id = ? AND (? IS NULL OR owner_id = ?)")
             .bind(id)

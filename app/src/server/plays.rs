@@ -1,6 +1,7 @@
 //! Plays reported by browsers, one batch at a time: each play counts once by its client UUID,
 //! each batch's cache counters count once by the batch's UUID, and admins read the totals.
 
+use super::db;
 use sqlx::SqlitePool;
 
 use super::{
@@ -62,7 +63,7 @@ pub async fn record_batch(
 ) -> AppResult<BatchOutcome> {
     validate(batch)?;
     let received = now();
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let mut outcome = BatchOutcome::default();
     for play in &batch.plays {
         match insert_play(&mut tx, caller, play, received).await? {

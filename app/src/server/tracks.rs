@@ -1,5 +1,6 @@
 //! The track index and per-user libraries: search, look-ups and the rows a scan writes.
 
+use super::db;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::{db::now, error::AppResult};
@@ -170,7 +171,7 @@ pub async fn insert_library_entries(
     user: UserId,
     tracks: &[TrackId],
 ) -> AppResult<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let added = now();
     for track in tracks {
         sqlx::query(

@@ -2,6 +2,7 @@
 //! completion with the track and library rows, failures with backoff, cancel, retry, clearing,
 //! and crash recovery.
 
+use crate::server::db;
 use serde::{Deserialize, Serialize};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
@@ -87,7 +88,7 @@ pub async fn enqueue(pool: &SqlitePool, requester: UserId, urls: &[String]) -> A
         return Err(AppError::bad_request("give at least one URL"));
     }
     let urls = urls.iter().map(|u| validate_url(u)).collect::<AppResult<Vec<_>>>()?;
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let mut jobs = Vec::with_capacity(urls.len());
     for url in urls {
         let job = add_or_join(&mut tx, &url, None, None, None, &[requester]).await?;
@@ -104,7 +105,7 @@ pub async fn enqueue_items(
     requester: UserId,
     items: &[ChildItem],
 ) -> AppResult<Vec<Job>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let mut jobs = Vec::with_capacity(items.len());
     for item in items {
         let url = validate_url(&item.url)?;
@@ -140,7 +141,7 @@ pub async fn expand(
     title: Option<&str>,
     items: &[ChildItem],
 ) -> AppResult<usize> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let requesters: Vec<UserId> =
         sqlx::query_scalar("SELECT user_id FROM download_requests WHERE job_id = ?")
             .bind(parent.id)
@@ -366,7 +367,7 @@ pub async fn set_identity(
     remote_id: &str,
     title: &str,
 ) -> AppResult<Result<(), Job>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     if let Some(other) = find_by_identity(&mut *tx, extractor, remote_id).await? {
         if other.id != id {
             return Ok(Err(other));
@@ -388,7 +389,7 @@ pub async fn set_identity(
 
 /// Hands this job's requesters to `other`, which downloads the item, and completes this one.
 pub async fn merge_into(pool: &SqlitePool, job: &Job, other: &Job) -> AppResult<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let users: Vec<UserId> =
         sqlx::query_scalar("SELECT user_id FROM download_requests WHERE job_id = ?")
             .bind(job.id)
@@ -436,7 +437,7 @@ pub async fn path_taken(pool: &SqlitePool, rel_path: &str) -> AppResult<bool> {
 
 /// Completes a job with an existing track: library entries for every requester.
 pub async fn complete_with(pool: &SqlitePool, id: i64, track: TrackId) -> AppResult<bool> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let done = finish_in(&mut tx, id, track).await?;
     tx.commit().await?;
     Ok(done)
@@ -493,7 +494,7 @@ pub async fn complete_with_new_track(
     id: i64,
     track: &NewTrack<'_>,
 ) -> AppResult<Option<TrackId>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let (file, info) = (track.file, track.info);
     let track_id: TrackId = sqlx::query_scalar(
         "INSERT INTO tracks (source, remote_id, rel_path, title, artist, album, album_artist,
@@ -560,7 +561,7 @@ pub async fn fail(
 /// Cancels a queued or running job (and the queued items of a playlist). Returns the status it
 /// had, so the caller knows whether a process must be stopped.
 pub async fn cancel(pool: &SqlitePool, id: i64) -> AppResult<String> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let job = fetch(&mut *tx, id).await?.ok_or(AppError::NotFound)?;
     if !matches!(job.status.as_str(), "queued" | "running") {
         return Err(AppError::Conflict(format!("the job is already {}", job.status)));

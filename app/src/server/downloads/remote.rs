@@ -2,6 +2,7 @@
 //! keeps upstream order while vanished items keep their place (flagged `gone_upstream`), queuing
 //! the items, and placing finished tracks as their downloads complete.
 
+use crate::server::db;
 use std::collections::HashSet;
 
 use super::{queue, remote_db, ytdlp};
@@ -102,7 +103,7 @@ pub async fn sync_items(
     download: Option<UserId>,
 ) -> AppResult<SyncOutcome> {
     let pool = &state.pool;
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     remote_db::lock_playlist(&mut tx, playlist).await?;
     let old = remote_db::list_remote_items(&mut *tx, playlist).await?;
     let old_keys: Vec<String> = old.iter().map(|r| r.item_key.clone()).collect();

@@ -2,6 +2,7 @@
 //! (`remote_items`), placing finished tracks in the local playlist in upstream order, and the
 //! `playlist_downloads` rows with their per-item state read from the download queue.
 
+use crate::server::db;
 use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
 
 use crate::{
@@ -158,7 +159,7 @@ pub async fn playlists_of_job(pool: &SqlitePool, job: i64) -> AppResult<Vec<Play
 /// upstream order (items added by hand keep their order after the mirrored ones) and copies
 /// the `gone_upstream` flags. Bumps the version when anything changed.
 pub async fn place_ready(pool: &SqlitePool, playlist: PlaylistId) -> AppResult<bool> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     // Take the write lock first: a read-then-write transaction racing another one would fail
     // with SQLITE_BUSY instead of waiting for the busy timeout.
     sqlx::query("UPDATE playlists SET version = version WHERE id = ?")
@@ -257,7 +258,7 @@ pub async fn insert_download(
     title: &str,
     items: &[(i64, i64)],
 ) -> AppResult<i64> {
-    let mut tx = pool.begin().await?;
+    let mut tx = db::begin_write(pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO playlist_downloads (owner_id, playlist_id, url, title, created_at)
          VALUES (?, ?, ?, ?, ?) RETURNING id",
