@@ -233,6 +233,12 @@ async fn resync_keeps_vanished_items_in_place_and_adds_new_ones_in_order() {
     let expected: Vec<(String, bool)> = expected.iter().map(|(t, g)| (t.to_string(), *g)).collect();
     assert_eq!(titles, expected);
     assert_eq!(site.hits("/a/A.mp3"), hits_before, "a re-sync reuses downloaded tracks");
+
+    // The playlist page says what became of the source, in the server-rendered HTML.
+    let page = server.get(&format!("/playlists/{playlist}")).token(&alice).send().await;
+    let html = page.text();
+    assert!(html.contains("mirrored from a remote playlist"), "{html}");
+    assert!(html.contains("1 gone upstream") && html.contains("tag gone-upstream"), "{html}");
     worker.shutdown().await;
 }
 

@@ -136,12 +136,20 @@ fn PlaylistView(detail: PlaylistDetail, actions: PlaylistActions) -> impl IntoVi
     let tracks: Vec<Track> = detail.items.iter().map(|e| e.track.clone()).collect();
     let tracks = StoredValue::new(tracks);
     let empty = detail.items.is_empty();
-    let meta = format!(
+    let gone = detail.items.iter().filter(|e| e.gone_upstream).count();
+    let mut meta = format!(
         "{} · {} · updated {}",
         track_count(summary.item_count),
         format_duration(summary.duration_ms),
         format_day(summary.updated_at)
     );
+    // A mirrored remote playlist says so, and how many of its items left the source.
+    if summary.kind == "remote" {
+        meta.push_str(" · mirrored from a remote playlist");
+        if gone > 0 {
+            meta.push_str(&format!(" · {gone} gone upstream"));
+        }
+    }
 
     view! {
         <Title text=summary.title.clone() />
@@ -252,6 +260,14 @@ fn PlaylistItems(
                     </button>
                     <span class="item-text">
                         <span class="title">{entry.track.title.clone()}</span>
+                        {entry.gone_upstream.then(|| view! {
+                            <span
+                                class="tag gone-upstream"
+                                title="No longer in the remote playlist; kept here in its place"
+                            >
+                                "gone upstream"
+                            </span>
+                        })}
                         <span class="muted artist">{entry.track.artist.clone()}</span>
                     </span>
                     <span class="col-time muted">{format_duration(entry.track.duration_ms)}</span>
