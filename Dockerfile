@@ -22,7 +22,7 @@ RUN apt-get update \
       ffmpeg python3 python3-venv ca-certificates curl tini \
  && rm -rf /var/lib/apt/lists/* \
  && python3 -m venv /opt/yt-dlp \
- && /opt/yt-dlp/bin/pip install --no-cache-dir yt-dlp \
+ && /opt/yt-dlp/bin/pip install --no-cache-dir yt-dlp mutagen \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin soundwave \
  && mkdir -p /app/data /app/audio /app/cache \
  && chown -R soundwave:soundwave /app

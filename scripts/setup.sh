@@ -43,10 +43,11 @@ if [ ! -x e2e/node_modules/.bin/wasm-opt ] || [ ! -d e2e/node_modules/playwright
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# yt-dlp, current release from the Python package index, in a project-local virtualenv.
-if [ ! -x .venv/bin/yt-dlp ]; then
-  log "yt-dlp into .venv"
+# yt-dlp, current release from the Python package index, in a project-local virtualenv, with
+# mutagen, which yt-dlp needs to embed cover art in opus, ogg and flac files.
+if [ ! -x .venv/bin/yt-dlp ] || ! .venv/bin/python -c 'import mutagen' 2>/dev/null; then
+  log "yt-dlp and mutagen into .venv"
   python3 -m venv .venv
-  .venv/bin/pip install --quiet --upgrade yt-dlp
+  .venv/bin/pip install --quiet --upgrade yt-dlp mutagen
 fi
 log "ready"
