@@ -177,7 +177,16 @@ async fn write_batch(
                 continue;
             }
         };
-        let id = upsert_track(&mut tx, &candidate, &info, artwork, source, added_at).await?;
+        let track = NewTrack {
+            file: &candidate,
+            info: &info,
+            title: &info.title,
+            artist: &info.artist,
+            artwork,
+            source,
+            remote_id: None,
+        };
+        let id = upsert_track(&mut tx, &track, added_at).await?;
         if stored.contains_key(&candidate.rel_path) {
             outcome.report.updated += 1;
         } else {
@@ -192,21 +201,31 @@ async fn write_batch(
     Ok(())
 }
 
-/// Inserts or refreshes the row for one file. A refresh keeps the row's id, source and
-/// `added_at`, so library entries and playlists keep pointing at it.
-async fn upsert_track(
+/// What a new or refreshed track row holds, from a scan, an import or a download.
+pub struct NewTrack<'a> {
+    pub file: &'a Candidate,
+    pub info: &'a AudioInfo,
+    /// The title and artist to store (a download may know better ones than the tags).
+    pub title: &'a str,
+    pub artist: &'a str,
+    pub artwork: Option<String>,
+    pub source: &'a str,
+    pub remote_id: Option<&'a str>,
+}
+
+/// Inserts or refreshes the row for one file. A refresh keeps the row's id, source, remote id
+/// and `added_at`, so library entries and playlists keep pointing at it.
+pub async fn upsert_track(
     tx: &mut Transaction<'_, Sqlite>,
-    file: &Candidate,
-    info: &AudioInfo,
-    artwork: Option<String>,
-    source: &str,
+    track: &NewTrack<'_>,
     added_at: i64,
 ) -> AppResult<TrackId> {
+    let (file, info) = (track.file, track.info);
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO tracks (source, rel_path, title, artist, album, album_artist, track_no,
-             disc_no, year, genre, duration_ms, codec, mime, bitrate_kbps, size, mtime,
+        "INSERT INTO tracks (source, remote_id, rel_path, title, artist, album, album_artist,
+             track_no, disc_no, year, genre, duration_ms, codec, mime, bitrate_kbps, size, mtime,
              artwork_path, added_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (rel_path) DO UPDATE SET
              title = excluded.title, artist = excluded.artist, album = excluded.album,
              album_artist = excluded.album_artist, track_no = excluded.track_no,
@@ -216,10 +235,11 @@ async fn upsert_track(
              artwork_path = excluded.artwork_path
          RETURNING id",
     )
-    .bind(source)
+    .bind(track.source)
+    .bind(track.remote_id)
     .bind(&file.rel_path)
-    .bind(&info.title)
-    .bind(&info.artist)
+    .bind(track.title)
+    .bind(track.artist)
     .bind(&info.album)
     .bind(&info.album_artist)
     .bind(info.track_no)
@@ -232,7 +252,7 @@ async fn upsert_track(
     .bind(info.bitrate_kbps)
     .bind(file.size)
     .bind(file.mtime_ms)
-    .bind(artwork)
+    .bind(&track.artwork)
     .bind(added_at)
     .fetch_one(&mut **tx)
     .await?;

@@ -12,8 +12,7 @@ use crate::{
     server::{
         db::now,
         error::{AppError, AppResult},
-        indexer::Candidate,
-        tags::AudioInfo,
+        indexer::{self, NewTrack},
     },
 };
 
@@ -476,17 +475,6 @@ async fn finish_in(tx: &mut Transaction<'_, Sqlite>, id: i64, track: TrackId) ->
     Ok(true)
 }
 
-/// The new track's row, as the download produced it.
-pub struct NewTrack<'a> {
-    pub file: &'a Candidate,
-    pub info: &'a AudioInfo,
-    pub title: &'a str,
-    pub artist: &'a str,
-    pub artwork: Option<String>,
-    pub source: &'a str,
-    pub remote_id: &'a str,
-}
-
 /// Inserts the track, the requesters' library entries and the job's completion together.
 /// `Ok(None)` when the job is no longer running (cancelled meanwhile): nothing is written.
 pub async fn complete_with_new_track(
@@ -495,34 +483,7 @@ pub async fn complete_with_new_track(
     track: &NewTrack<'_>,
 ) -> AppResult<Option<TrackId>> {
     let mut tx = db::begin_write(pool).await?;
-    let (file, info) = (track.file, track.info);
-    let track_id: TrackId = sqlx::query_scalar(
-        "INSERT INTO tracks (source, remote_id, rel_path, title, artist, album, album_artist,
-             track_no, disc_no, year, genre, duration_ms, codec, mime, bitrate_kbps, size, mtime,
-             artwork_path, added_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-    )
-    .bind(track.source)
-    .bind(track.remote_id)
-    .bind(&file.rel_path)
-    .bind(track.title)
-    .bind(track.artist)
-    .bind(&info.album)
-    .bind(&info.album_artist)
-    .bind(info.track_no)
-    .bind(info.disc_no)
-    .bind(info.year)
-    .bind(&info.genre)
-    .bind(info.duration_ms)
-    .bind(info.codec)
-    .bind(info.mime)
-    .bind(info.bitrate_kbps)
-    .bind(file.size)
-    .bind(file.mtime_ms)
-    .bind(&track.artwork)
-    .bind(now())
-    .fetch_one(&mut *tx)
-    .await?;
+    let track_id = indexer::upsert_track(&mut tx, track, now()).await?;
     if !finish_in(&mut tx, id, track_id).await? {
         return Ok(None);
     }

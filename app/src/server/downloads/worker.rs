@@ -299,14 +299,14 @@ async fn file_into_library(
     };
     let written = match library::candidate(&media_root, &dest, &rel) {
         Ok(candidate) => {
-            let track = queue::NewTrack {
+            let track = indexer::NewTrack {
                 file: &candidate,
                 info: &info,
                 title: item.title,
                 artist: &artist,
                 artwork,
                 source: item.extractor,
-                remote_id: item.remote_id,
+                remote_id: Some(item.remote_id),
             };
             queue::complete_with_new_track(&state.pool, job.id, &track)
                 .await
