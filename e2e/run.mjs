@@ -37,6 +37,11 @@ async function hydrated() {
   await page.waitForFunction(() => document.documentElement.dataset.hydrated === 'true', null, { timeout: 15_000 });
 }
 
+/** Opens the playlist's "Rename" section, whether or not a re-render kept it open. */
+async function openRename(tab) {
+  await tab.$eval('details.rename', (d) => { d.open = true; });
+}
+
 const failed = await runTests([
   ['import reports every fixture', async () => {
     check(/4 added/.test(imported), `import output: ${imported}`);
@@ -136,6 +141,45 @@ const failed = await runTests([
     await page.screenshot({ path: join(artifacts, 'playlist.png') });
     const html = await (await page.context().request.get(page.url())).text();
     check(html.includes('Night Drive'), 'the playlist item is not in the server-rendered page');
+  }],
+
+  ['an edit from a page showing an older version is refused, reloaded and explained', async () => {
+    await page.goto(`${server.base}/playlists`);
+    await hydrated();
+    await page.click('text=Road Trip');
+    await page.waitForSelector('h1.playlist-name');
+    await hydrated();
+    const here = page.url();
+    const errorsBefore = consoleErrors.length;
+    // Another tab renames the playlist; this page still shows the old version.
+    const other = await page.context().newPage();
+    await other.goto(here);
+    await other.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
+    await openRename(other);
+    await other.fill('details.rename input[name=title]', 'Road Trip Renamed');
+    await other.click('details.rename button[type=submit]');
+    await other.waitForSelector('h1.playlist-name:has-text("Road Trip Renamed")');
+    await other.close();
+
+    await openRename(page);
+    await page.fill('details.rename input[name=title]', 'Stale Name');
+    await page.click('details.rename button[type=submit]');
+    await page.waitForSelector('.conflict-note');
+    await page.waitForSelector('h1.playlist-name:has-text("Road Trip Renamed")');
+    await page.screenshot({ path: join(artifacts, 'playlist-conflict.png') });
+    const names = await (await page.context().request.get(here)).text();
+    check(!names.includes('Stale Name'), 'the stale rename reached the server');
+
+    // The page now holds the newest version, so the next edit goes through and the note goes.
+    await openRename(page);
+    await page.fill('details.rename input[name=title]', 'Road Trip');
+    await page.click('details.rename button[type=submit]');
+    await page.waitForSelector('h1.playlist-name:text-is("Road Trip")');
+    await eventually(async () => (await page.locator('.conflict-note').count()) === 0,
+      'the conflict note stayed after a successful edit');
+    // The refused call is the only thing the console may have complained about.
+    const fresh = consoleErrors.splice(errorsBefore);
+    check(fresh.every((e) => /409/.test(e)), `console errors:\n${fresh.join('\n')}`);
   }],
 
   ['the library page looks right', async () => {

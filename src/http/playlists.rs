@@ -15,7 +15,10 @@ use super::{
 };
 use app::{
     model::{PlaylistDetail, PlaylistId, PlaylistItemId, PlaylistSummary, TrackId},
-    server::{playlists, AppError, AppState},
+    server::{
+        playlists::{self, PlaylistEdit, Removal},
+        AppError, AppState,
+    },
 };
 
 pub fn routes() -> Router<AppState> {
@@ -86,43 +89,20 @@ async fn update(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<PlaylistChange>,
 ) -> HttpResult<Json<PlaylistDetail>> {
-    let id = playlist_id(&id)?;
-    if body.title.is_none() && body.description.is_none() && body.order.is_none() {
-        return Err(
-            AppError::bad_request("nothing to change: send title, description or order").into()
-        );
-    }
-    // Validate everything before writing anything, so a rejected request changes no row.
-    playlists::ensure_version(&state.pool, &account, id, body.expected_version).await?;
-    if let Some(title) = &body.title {
-        if title.trim().is_empty() {
-            return Err(AppError::bad_request("a playlist needs a title").into());
-        }
-    }
-    if let Some(order) = &body.order {
-        let detail = playlists::get_playlist(&state.pool, &account, id).await?;
-        let mut have: Vec<_> = detail.items.iter().map(|i| i.item_id).collect();
-        let mut want = order.clone();
-        have.sort();
-        want.sort();
-        if have != want {
-            return Err(AppError::bad_request("order must list every item exactly once").into());
-        }
-    }
-    if body.title.is_some() || body.description.is_some() {
-        playlists::update_playlist(
-            &state.pool,
-            &account,
-            id,
-            body.title.as_deref(),
-            body.description.as_deref(),
-        )
-        .await?;
-    }
-    if let Some(order) = &body.order {
-        playlists::reorder(&state.pool, &account, id, order).await?;
-    }
-    Ok(Json(playlists::get_playlist(&state.pool, &account, id).await?))
+    let edit = PlaylistEdit {
+        title: body.title.as_deref(),
+        description: body.description.as_deref(),
+        order: body.order.as_deref(),
+    };
+    let detail = playlists::edit_playlist(
+        &state.pool,
+        &account,
+        playlist_id(&id)?,
+        edit,
+        body.expected_version,
+    )
+    .await?;
+    Ok(Json(detail))
 }
 
 async fn remove(
@@ -137,6 +117,9 @@ async fn remove(
 #[derive(Deserialize)]
 struct ItemBody {
     track_id: TrackId,
+    /// As for `PATCH`: the version the change is based on, if the client tracks it.
+    #[serde(default)]
+    expected_version: Option<i64>,
 }
 
 async fn add_item(
@@ -145,8 +128,10 @@ async fn add_item(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ItemBody>,
 ) -> HttpResult<(StatusCode, Json<PlaylistDetail>)> {
+    let id = playlist_id(&id)?;
     let detail =
-        playlists::add_item(&state.pool, &account, playlist_id(&id)?, body.track_id).await?;
+        playlists::add_item(&state.pool, &account, id, body.track_id, body.expected_version)
+            .await?;
     Ok((StatusCode::CREATED, Json(detail)))
 }
 
@@ -156,7 +141,14 @@ async fn remove_item(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ItemBody>,
 ) -> HttpResult<Json<PlaylistDetail>> {
-    let detail =
-        playlists::remove_track(&state.pool, &account, playlist_id(&id)?, body.track_id).await?;
+    let what = Removal::Track(body.track_id);
+    let detail = playlists::remove_items(
+        &state.pool,
+        &account,
+        playlist_id(&id)?,
+        what,
+        body.expected_version,
+    )
+    .await?;
     Ok(Json(detail))
 }

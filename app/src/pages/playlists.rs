@@ -93,6 +93,8 @@ pub fn PlaylistPage() -> impl IntoView {
         moving: ServerAction::new(),
         delete: ServerAction::new(),
     };
+    // Every finished edit, failed ones included, bumps its action's version and so reloads the
+    // playlist: after a conflict the page shows the newest version without being asked.
     let detail = Resource::new_blocking(
         move || {
             let versions = (
@@ -109,8 +111,16 @@ pub fn PlaylistPage() -> impl IntoView {
             }
         },
     );
+    // The outcome of the latest edit, whichever it was; it stays put while the playlist
+    // reloads, because it lives outside the `Transition`.
+    let outcome = RwSignal::new(None::<ApiError>);
+    follow_outcome(actions.rename.value(), outcome);
+    follow_outcome(actions.remove.value(), outcome);
+    follow_outcome(actions.moving.value(), outcome);
+    follow_outcome(actions.delete.value(), outcome);
 
     view! {
+        <EditOutcome outcome />
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match detail.await {
@@ -126,6 +136,39 @@ pub fn PlaylistPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Copies each new result of an action into `outcome`: its error, or nothing once it worked.
+fn follow_outcome<T: 'static>(
+    value: impl With<Value = Option<Result<T, ApiError>>> + 'static,
+    outcome: RwSignal<Option<ApiError>>,
+) {
+    Effect::new(move |_| {
+        let latest = value.with(|v| v.as_ref().map(|r| r.as_ref().err().cloned()));
+        if let Some(error) = latest {
+            outcome.set(error);
+        }
+    });
+}
+
+/// Says why the latest edit failed. A conflict means the playlist changed elsewhere (another
+/// tab, another device) after this page showed it: the edit was refused whole, and the page
+/// has already reloaded the newest version.
+#[component]
+fn EditOutcome(outcome: RwSignal<Option<ApiError>>) -> impl IntoView {
+    move || {
+        outcome.get().map(|error| match error {
+            ApiError::Conflict(_) => view! {
+                <p class="conflict-note" role="alert">
+                    <strong>"This playlist was changed somewhere else. "</strong>
+                    "It has been reloaded with the newest version and your change was not made; "
+                    "make it again if you still want it."
+                </p>
+            }
+            .into_any(),
+            other => view! { <p class="error" role="alert">{other.to_string()}</p> }.into_any(),
+        })
     }
 }
 
@@ -177,7 +220,7 @@ fn PlaylistView(detail: PlaylistDetail, actions: PlaylistActions) -> impl IntoVi
             </div>
         </header>
         <crate::components::offline_button::OfflineToggle id=summary.id />
-        <PlaylistSettings id=summary.id title=summary.title actions />
+        <PlaylistSettings id=summary.id version=summary.version title=summary.title actions />
         {if empty {
             view! {
                 <p class="empty playlist-empty">
@@ -187,14 +230,26 @@ fn PlaylistView(detail: PlaylistDetail, actions: PlaylistActions) -> impl IntoVi
                 </p>
             }.into_any()
         } else {
-            view! { <PlaylistItems detail_items=detail.items id=summary.id actions /> }.into_any()
+            view! {
+                <PlaylistItems
+                    detail_items=detail.items
+                    id=summary.id
+                    version=summary.version
+                    actions
+                />
+            }.into_any()
         }}
     }
 }
 
 /// Rename and delete, each behind a `<details>`: delete needs a second, explicit click.
 #[component]
-fn PlaylistSettings(id: PlaylistId, title: String, actions: PlaylistActions) -> impl IntoView {
+fn PlaylistSettings(
+    id: PlaylistId,
+    version: i64,
+    title: String,
+    actions: PlaylistActions,
+) -> impl IntoView {
     let warning = format!("Delete “{title}”? The tracks stay in your library.");
     view! {
         <div class="playlist-settings">
@@ -202,6 +257,7 @@ fn PlaylistSettings(id: PlaylistId, title: String, actions: PlaylistActions) -> 
                 <summary>"Rename"</summary>
                 <ActionForm action=actions.rename attr:class="inline-form">
                     <input type="hidden" name="id" value=id.0 />
+                    <input type="hidden" name="expected_version" value=version />
                     <input name="title" value=title aria-label="Playlist title" maxlength="200" required />
                     <button type="submit" class="primary">"Save"</button>
                 </ActionForm>
@@ -215,10 +271,6 @@ fn PlaylistSettings(id: PlaylistId, title: String, actions: PlaylistActions) -> 
                 </ActionForm>
             </details>
         </div>
-        <ErrorNote result=move || actions.rename.value().get() />
-        <ErrorNote result=move || actions.delete.value().get() />
-        <ErrorNote result=move || actions.remove.value().get() />
-        <ErrorNote result=move || actions.moving.value().get() />
     }
 }
 
@@ -226,6 +278,7 @@ fn PlaylistSettings(id: PlaylistId, title: String, actions: PlaylistActions) -> 
 fn PlaylistItems(
     detail_items: Vec<crate::model::PlaylistEntry>,
     id: PlaylistId,
+    version: i64,
     actions: PlaylistActions,
 ) -> impl IntoView {
     let player = use_player();
@@ -243,6 +296,7 @@ fn PlaylistItems(
                         <input type="hidden" name="id" value=id.0 />
                         <input type="hidden" name="item" value=entry.item_id.0 />
                         <input type="hidden" name="to" value=to />
+                        <input type="hidden" name="expected_version" value=version />
                         <button type="submit" class="icon" title=label aria-label=label>{glyph}</button>
                     </ActionForm>
                 }
@@ -277,6 +331,7 @@ fn PlaylistItems(
                         <ActionForm action=actions.remove attr:class="remove">
                             <input type="hidden" name="id" value=id.0 />
                             <input type="hidden" name="item" value=entry.item_id.0 />
+                            <input type="hidden" name="expected_version" value=version />
                             <button type="submit" class="icon" title="Remove from playlist">"✕"</button>
                         </ActionForm>
                     </span>

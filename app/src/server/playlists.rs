@@ -176,42 +176,32 @@ pub async fn get_playlist(
     Ok(PlaylistDetail { summary, items })
 }
 
-/// Locks the playlist for a change: checks ownership inside the transaction.
+/// Locks the playlist for a change: checks ownership, and the version the client based its
+/// change on, inside the write transaction, so no other change can slip in between.
+/// `expected` is `None` for callers that do not track versions (a plain append, a script).
 async fn begin_change<'a>(
     pool: &'a SqlitePool,
     caller: &Account,
     id: PlaylistId,
+    expected: Option<i64>,
 ) -> AppResult<Transaction<'a, Sqlite>> {
     let mut tx = db::begin_write(pool).await?;
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM playlists WHERE id = ? AND (? IS NULL OR owner_id = ?)")
-            .bind(id)
-            .bind(owner_filter(caller))
-            .bind(owner_filter(caller))
-            .fetch_optional(&mut *tx)
-            .await?;
-    if found.is_none() {
-        return Err(AppError::NotFound);
-    }
-    Ok(tx)
-}
-
-/// Refuses a change based on an older copy: `expected` is the version the client last saw.
-/// Offline copies carry it, so an edit made against a stale playlist answers 409.
-pub async fn ensure_version(
-    pool: &SqlitePool,
-    caller: &Account,
-    id: PlaylistId,
-    expected: Option<i64>,
-) -> AppResult<()> {
-    let Some(expected) = expected else { return Ok(()) };
-    let current = get_summary(pool, caller, id).await?.version;
-    if current != expected {
+    let current: Option<i64> = sqlx::query_scalar(
+        "SELECT version FROM playlists WHERE id = ? AND (? IS NULL OR owner_id = ?)",
+    )
+    .bind(id)
+    .bind(owner_filter(caller))
+    .bind(owner_filter(caller))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let current = current.ok_or(AppError::NotFound)?;
+    if let Some(expected) = expected.filter(|expected| *expected != current) {
         return Err(AppError::Conflict(format!(
-            "the playlist changed (version {current}, your copy is {expected}); reload it"
+            "the playlist changed elsewhere (version {current}, your copy is {expected}); \
+             reload it and make the change again"
         )));
     }
-    Ok(())
+    Ok(tx)
 }
 
 async fn finish_change(mut tx: Transaction<'_, Sqlite>, id: PlaylistId) -> AppResult<()> {
@@ -224,32 +214,52 @@ async fn finish_change(mut tx: Transaction<'_, Sqlite>, id: PlaylistId) -> AppRe
     Ok(())
 }
 
-pub async fn update_playlist(
+/// One edit of a playlist's own fields; what is `None` stays as it is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PlaylistEdit<'a> {
+    pub title: Option<&'a str>,
+    pub description: Option<&'a str>,
+    /// The complete new order, as item ids.
+    pub order: Option<&'a [PlaylistItemId]>,
+}
+
+/// Applies an edit in one transaction: it is checked whole before anything is written, and it
+/// counts as one new version.
+pub async fn edit_playlist(
     pool: &SqlitePool,
     caller: &Account,
     id: PlaylistId,
-    title: Option<&str>,
-    description: Option<&str>,
-) -> AppResult<PlaylistSummary> {
-    let title = title.map(clean_title).transpose()?;
-    let description = description.map(clean_description).transpose()?;
-    let mut tx = begin_change(pool, caller, id).await?;
-    sqlx::query(
-        "UPDATE playlists SET title = COALESCE(?, title), description = COALESCE(?, description)
-         WHERE id = ?",
-    )
-    .bind(title)
-    .bind(description)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
+    edit: PlaylistEdit<'_>,
+    expected: Option<i64>,
+) -> AppResult<PlaylistDetail> {
+    if edit.title.is_none() && edit.description.is_none() && edit.order.is_none() {
+        return Err(AppError::bad_request("nothing to change: send title, description or order"));
+    }
+    let title = edit.title.map(clean_title).transpose()?;
+    let description = edit.description.map(clean_description).transpose()?;
+    let mut tx = begin_change(pool, caller, id, expected).await?;
+    if title.is_some() || description.is_some() {
+        sqlx::query(
+            "UPDATE playlists SET title = COALESCE(?, title),
+                 description = COALESCE(?, description)
+             WHERE id = ?",
+        )
+        .bind(title)
+        .bind(description)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let Some(order) = edit.order {
+        set_order(&mut tx, id, order).await?;
+    }
     finish_change(tx, id).await?;
-    get_summary(pool, caller, id).await
+    get_playlist(pool, caller, id).await
 }
 
 /// Deletes the playlist and its items; tracks and files stay.
 pub async fn delete_playlist(pool: &SqlitePool, caller: &Account, id: PlaylistId) -> AppResult<()> {
-    let mut tx = begin_change(pool, caller, id).await?;
+    let mut tx = begin_change(pool, caller, id, None).await?;
     sqlx::query("DELETE FROM playlists WHERE id = ?").bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
@@ -261,8 +271,9 @@ pub async fn add_item(
     caller: &Account,
     id: PlaylistId,
     track: TrackId,
+    expected: Option<i64>,
 ) -> AppResult<PlaylistDetail> {
-    let mut tx = begin_change(pool, caller, id).await?;
+    let mut tx = begin_change(pool, caller, id, expected).await?;
     let owner: i64 = sqlx::query_scalar("SELECT owner_id FROM playlists WHERE id = ?")
         .bind(id)
         .fetch_one(&mut *tx)
@@ -293,40 +304,23 @@ pub async fn add_item(
 }
 
 /// Which items a removal takes out of a playlist.
-enum Removal {
+#[derive(Clone, Copy, Debug)]
+pub enum Removal {
     /// Every occurrence of a track.
     Track(TrackId),
     /// One place.
     Item(PlaylistItemId),
 }
 
-/// Removes every occurrence of a track from the playlist.
-pub async fn remove_track(
-    pool: &SqlitePool,
-    caller: &Account,
-    id: PlaylistId,
-    track: TrackId,
-) -> AppResult<PlaylistDetail> {
-    remove(pool, caller, id, Removal::Track(track)).await
-}
-
-/// Removes one place in the playlist.
-pub async fn remove_item(
-    pool: &SqlitePool,
-    caller: &Account,
-    id: PlaylistId,
-    item: PlaylistItemId,
-) -> AppResult<PlaylistDetail> {
-    remove(pool, caller, id, Removal::Item(item)).await
-}
-
-async fn remove(
+/// Takes a track (every occurrence) or one place out of the playlist.
+pub async fn remove_items(
     pool: &SqlitePool,
     caller: &Account,
     id: PlaylistId,
     what: Removal,
+    expected: Option<i64>,
 ) -> AppResult<PlaylistDetail> {
-    let mut tx = begin_change(pool, caller, id).await?;
+    let mut tx = begin_change(pool, caller, id, expected).await?;
     let (column, value) = match what {
         Removal::Track(track) => ("track_id", track.0),
         Removal::Item(item) => ("id", item.0),
@@ -345,20 +339,28 @@ async fn remove(
     get_playlist(pool, caller, id).await
 }
 
+/// The playlist's item ids in their current order.
+async fn current_order(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: PlaylistId,
+) -> AppResult<Vec<PlaylistItemId>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM playlist_items WHERE playlist_id = ? ORDER BY position, id",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(ids.into_iter().map(PlaylistItemId).collect())
+}
+
 /// Sets the order: `items` must list every item of the playlist exactly once.
-pub async fn reorder(
-    pool: &SqlitePool,
-    caller: &Account,
+async fn set_order(
+    tx: &mut Transaction<'_, Sqlite>,
     id: PlaylistId,
     items: &[PlaylistItemId],
-) -> AppResult<PlaylistDetail> {
-    let mut tx = begin_change(pool, caller, id).await?;
-    let mut current: Vec<i64> =
-        sqlx::query_scalar("SELECT id FROM playlist_items WHERE playlist_id = ?")
-            .bind(id)
-            .fetch_all(&mut *tx)
-            .await?;
-    let mut wanted: Vec<i64> = items.iter().map(|i| i.0).collect();
+) -> AppResult<()> {
+    let mut current = current_order(tx, id).await?;
+    let mut wanted = items.to_vec();
     current.sort_unstable();
     wanted.sort_unstable();
     if current != wanted {
@@ -368,11 +370,10 @@ pub async fn reorder(
         sqlx::query("UPDATE playlist_items SET position = ? WHERE id = ?")
             .bind(position as i64)
             .bind(item)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
     }
-    finish_change(tx, id).await?;
-    get_playlist(pool, caller, id).await
+    Ok(())
 }
 
 /// Moves one item to a new 0-based place, shifting the others.
@@ -382,13 +383,16 @@ pub async fn move_item(
     id: PlaylistId,
     item: PlaylistItemId,
     to: usize,
+    expected: Option<i64>,
 ) -> AppResult<PlaylistDetail> {
-    let detail = get_playlist(pool, caller, id).await?;
-    let mut order: Vec<PlaylistItemId> = detail.items.iter().map(|e| e.item_id).collect();
+    let mut tx = begin_change(pool, caller, id, expected).await?;
+    let mut order = current_order(&mut tx, id).await?;
     let from = order.iter().position(|i| *i == item).ok_or(AppError::NotFound)?;
     let moved = order.remove(from);
     order.insert(to.min(order.len()), moved);
-    reorder(pool, caller, id, &order).await
+    set_order(&mut tx, id, &order).await?;
+    finish_change(tx, id).await?;
+    get_playlist(pool, caller, id).await
 }
 
 async fn renumber(tx: &mut Transaction<'_, Sqlite>, id: PlaylistId) -> AppResult<()> {

@@ -1,0 +1,204 @@
+//! Playlist edits carry the version they were based on. An edit made against an older copy
+//! (another tab, another device, an offline copy) answers 409 and changes nothing, over REST
+//! and over the server functions the playlist page posts to.
+
+mod common;
+
+use axum::http::StatusCode;
+use serde_json::{json, Value};
+
+use app::model::Role;
+use common::{Session, TestServer};
+
+/// A signed-in owner with a three-track playlist.
+struct World {
+    server: TestServer,
+    alice: Session,
+    playlist: i64,
+}
+
+async fn world() -> World {
+    let server = TestServer::start().await;
+    let alice = server.signed_in("alice", Role::User).await;
+    let mut tracks = Vec::new();
+    for name in ["one", "two", "three"] {
+        let path = format!("a/{name}.mp3");
+        tracks.push(server.add_track(alice.account.id, &path, name.as_bytes()).await);
+    }
+    let playlist = server.playlist(&alice, "Trip", &tracks).await;
+    World { server, alice, playlist }
+}
+
+impl World {
+    async fn detail(&self) -> Value {
+        let path = format!("/api/playlist/{}/", self.playlist);
+        self.server.get(&path).token(&self.alice).send().await.json()
+    }
+
+    async fn version(&self) -> i64 {
+        self.detail().await["version"].as_i64().expect("version")
+    }
+
+    async fn item_ids(&self) -> Vec<i64> {
+        let detail = self.detail().await;
+        let items = detail["items"].as_array().expect("items").iter();
+        items.map(|i| i["item_id"].as_i64().expect("item id")).collect()
+    }
+
+    /// Posts a form to a server function the way the page does, with the session cookie.
+    async fn call(&self, function: &str, form: &str) -> common::TestResponse {
+        let path = format!("/sfn/{function}");
+        self.server.post(&path).cookie(&self.alice).form(form).send().await
+    }
+}
+
+#[tokio::test]
+async fn rest_patch_on_a_stale_version_answers_409_and_keeps_the_newer_edit() {
+    let w = world().await;
+    let version = w.version().await;
+    let path = format!("/api/playlist/{}/", w.playlist);
+
+    let fresh = w
+        .server
+        .patch(&path)
+        .token(&w.alice)
+        .json(&json!({ "title": "Trip 2", "expected_version": version }))
+        .send()
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.text());
+    assert_eq!(fresh.json()["version"], version + 1);
+
+    // A second edit still based on the old copy must not overwrite the first.
+    let stale = w
+        .server
+        .patch(&path)
+        .token(&w.alice)
+        .json(&json!({ "title": "Trip 3", "expected_version": version }))
+        .send()
+        .await;
+    stale.assert_error(StatusCode::CONFLICT, "conflict");
+    let now = w.detail().await;
+    assert_eq!(now["title"], "Trip 2");
+    assert_eq!(now["version"], version + 1);
+}
+
+#[tokio::test]
+async fn rest_patch_of_title_and_order_is_one_version_and_all_or_nothing() {
+    let w = world().await;
+    let version = w.version().await;
+    let mut order = w.item_ids().await;
+    order.reverse();
+    let path = format!("/api/playlist/{}/", w.playlist);
+
+    // A good title with an order that misses an item: refused whole, the title stays.
+    let partial = &order[..2];
+    let refused = w
+        .server
+        .patch(&path)
+        .token(&w.alice)
+        .json(&json!({ "title": "Renamed", "order": partial }))
+        .send()
+        .await;
+    refused.assert_error(StatusCode::BAD_REQUEST, "bad_request");
+    let unchanged = w.detail().await;
+    assert_eq!(unchanged["title"], "Trip");
+    assert_eq!(unchanged["version"], version);
+
+    let both = w
+        .server
+        .patch(&path)
+        .token(&w.alice)
+        .json(&json!({ "title": "Renamed", "order": order, "expected_version": version }))
+        .send()
+        .await;
+    assert_eq!(both.status, StatusCode::OK, "{}", both.text());
+    assert_eq!(both.json()["version"], version + 1, "one edit, one new version");
+    assert_eq!(both.json()["title"], "Renamed");
+    assert_eq!(w.item_ids().await, order);
+}
+
+#[tokio::test]
+async fn rest_item_changes_check_the_version_when_given() {
+    let w = world().await;
+    let version = w.version().await;
+    let items = format!("/api/playlist/{}/items/", w.playlist);
+    let first_track = w.detail().await["items"][0]["track"]["id"].clone();
+    w.server
+        .patch(&format!("/api/playlist/{}/", w.playlist))
+        .token(&w.alice)
+        .json(&json!({ "title": "Moved on" }))
+        .send()
+        .await;
+
+    let stale_add = w
+        .server
+        .post(&items)
+        .token(&w.alice)
+        .json(&json!({ "track_id": first_track, "expected_version": version }))
+        .send()
+        .await;
+    stale_add.assert_error(StatusCode::CONFLICT, "conflict");
+    let stale_remove = w
+        .server
+        .delete(&items)
+        .token(&w.alice)
+        .json(&json!({ "track_id": first_track, "expected_version": version }))
+        .send()
+        .await;
+    stale_remove.assert_error(StatusCode::CONFLICT, "conflict");
+    assert_eq!(w.item_ids().await.len(), 3, "a refused item change removed or added a row");
+
+    // Without a version, an append applies to whatever is current.
+    let added = w.server.post(&items).token(&w.alice).json(&json!({ "track_id": first_track }));
+    assert_eq!(added.send().await.status, StatusCode::CREATED);
+    assert_eq!(w.item_ids().await.len(), 4);
+}
+
+#[tokio::test]
+async fn page_rename_with_a_stale_version_answers_409_and_changes_nothing() {
+    let w = world().await;
+    let version = w.version().await;
+    let id = w.playlist;
+
+    let form = format!("id={id}&title=Road&expected_version={version}");
+    let renamed = w.call("rename_playlist", &form).await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text());
+    assert_eq!(renamed.json()["title"], "Road");
+    assert_eq!(renamed.json()["version"], version + 1);
+
+    // The same page, still showing the old version, renames again: refused.
+    let form = format!("id={id}&title=Lost&expected_version={version}");
+    let stale = w.call("rename_playlist", &form).await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "{}", stale.text());
+    assert!(stale.text().contains("Conflict"), "{}", stale.text());
+    let now = w.detail().await;
+    assert_eq!(now["title"], "Road");
+    assert_eq!(now["version"], version + 1);
+}
+
+#[tokio::test]
+async fn page_remove_and_move_with_a_stale_version_change_no_row() {
+    let w = world().await;
+    let id = w.playlist;
+    let stale_version = w.version().await;
+    let order = w.item_ids().await;
+    // Another device renames the playlist: the page's copy is now one version behind.
+    let elsewhere = w.call("rename_playlist", &format!("id={id}&title=Elsewhere")).await;
+    assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.text());
+
+    let remove_form = format!("id={id}&item={}&expected_version={stale_version}", order[0]);
+    let removed = w.call("remove_from_playlist", &remove_form).await;
+    assert_eq!(removed.status, StatusCode::CONFLICT, "{}", removed.text());
+    let move_form = format!("id={id}&item={}&to=2&expected_version={stale_version}", order[0]);
+    let moved = w.call("move_playlist_item", &move_form).await;
+    assert_eq!(moved.status, StatusCode::CONFLICT, "{}", moved.text());
+    assert_eq!(w.item_ids().await, order, "a refused edit changed the playlist");
+
+    // Based on the current version, the same move goes through.
+    let current = w.version().await;
+    let move_form = format!("id={id}&item={}&to=2&expected_version={current}", order[0]);
+    let moved = w.call("move_playlist_item", &move_form).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
+    assert_eq!(w.item_ids().await, vec![order[1], order[2], order[0]]);
+    assert_eq!(w.version().await, current + 1);
+}
