@@ -145,12 +145,56 @@ async function setCacheLimit(value) {
   }, `the cache limit ${JSON.stringify(value)} was not saved`);
 }
 
+/** Puts a play in the user's queue in IndexedDB, as the client does for a play it could not
+ * send yet (same record shape as the client's PlayReport). */
+const queuePlay = (user, track) => page.evaluate(async ([name, track]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open(name);
+  open.onsuccess = () => {
+    const tx = open.result.transaction('pending_plays', 'readwrite');
+    tx.objectStore('pending_plays').put({ client_id: crypto.randomUUID(), track_id: track,
+      played_at: Math.floor(Date.now() / 1000), seconds: 42, offline: true });
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+}), [`soundwave-u${user}`, track]);
+
+/** How many plays wait in the user's queue in IndexedDB. */
+const queuedPlays = (user) => page.evaluate(async (name) => new Promise((resolve) => {
+  const open = indexedDB.open(name);
+  open.onsuccess = () => {
+    const req = open.result.transaction('pending_plays').objectStore('pending_plays').count();
+    req.onsuccess = () => { open.result.close(); resolve(req.result); };
+  };
+}), `soundwave-u${user}`);
+
+/** Fires a Background Sync event at this site's worker, as the browser does when the network
+ * comes back (DevTools protocol, so the test does not wait on the browser's own schedule). */
+async function dispatchSync(tag) {
+  const cdp = await page.context().newCDPSession(page);
+  const registration = new Promise((resolve) => {
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const ours = registrations.find((r) => !r.isDeleted && r.scopeURL.startsWith(server.base));
+      if (ours) resolve(ours.registrationId);
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  const registrationId = await registration;
+  await cdp.send('ServiceWorker.dispatchSyncEvent', { origin: server.base, registrationId, tag, lastChance: false });
+  await cdp.detach();
+}
+
 const failed = await runTests([
   ['sign in; the service worker takes control of the page', async () => {
     await signIn('alice');
     alice = (await api('/api/user/account/')).body.id;
-    await eventually(() => page.evaluate(() => navigator.serviceWorker.controller !== null),
-      'no service worker controls the page', 15_000);
+    // The state of the registration is the answer when this fails: `false` alone says nothing.
+    await eventually(() => page.evaluate(async () => {
+      if (navigator.serviceWorker.controller !== null) return true;
+      const r = await navigator.serviceWorker.getRegistration();
+      const state = (w) => (w ? w.state : '-');
+      throw new Error(r ? `installing ${state(r.installing)}, waiting ${state(r.waiting)}, active ${state(r.active)}`
+        : 'not registered');
+    }), 'no service worker controls the page', 15_000);
     ids = await trackIds(songs);
   }],
 
@@ -253,6 +297,15 @@ const failed = await runTests([
     check(totals.cache_hits >= 1, `no cache hits: ${JSON.stringify(totals)}`);
   }],
 
+  ['a Background Sync event sends waiting plays, with no page sending them', async () => {
+    const before = (await adminTotals()).offline_plays;
+    await queuePlay(alice, ids[2]);
+    check(await queuedPlays(alice) === 1, 'the play was not queued');
+    await dispatchSync('soundwave-plays');
+    await eventually(async () => (await queuedPlays(alice)) === 0, 'the worker did not send the queued play', 15_000);
+    check((await adminTotals()).offline_plays === before + 1, 'the worker\'s batch was not counted');
+  }],
+
   ['two offline playlists share a track; removing one keeps it playable offline', async () => {
     shared = await makePlaylist('Shared', [ids[0], ids[3]]);
     await makeOffline(shared);
@@ -319,7 +372,7 @@ const failed = await runTests([
   ['after a switch to another user nothing of the first is visible or served', async () => {
     await page.goto(`${server.base}/offline`);
     await hydrated();
-    await page.click('nav >> text=Sign out');
+    await page.click('nav .sign-out');
     await page.waitForTimeout(1000);
     await signIn('bob');
     bob = (await api('/api/user/account/')).body.id;
@@ -374,6 +427,46 @@ const failed = await runTests([
     await hydrated();
     await page.screenshot({ path: join(artifacts, 'manifest-narrow.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
+  }],
+
+  ['"sign out and remove offline music" sends queued plays first, then leaves nothing behind', async () => {
+    await page.goto(`${server.base}/library`);
+    await hydrated();
+    await page.click('nav .sign-out');
+    await page.waitForURL('**/login');
+    await signIn('alice');
+    await page.goto(`${server.base}/offline`);
+    await hydrated();
+    await page.waitForSelector('.offline-card');
+    const before = (await adminTotals()).offline_plays;
+    const dbName = `soundwave-u${alice}`;
+    const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+
+    // Offline, nothing can be sent, so nothing is removed and the user is told why.
+    await browser.setOffline(true);
+    await page.click('nav .forget-device-ask');
+    await page.screenshot({ path: join(artifacts, 'sign-out-choice.png') });
+    await page.click('nav .confirm-forget-device');
+    await page.waitForSelector('nav .forget-device .error');
+    check(/offline/.test(await page.textContent('nav .forget-device .error')), 'no reason given offline');
+    check((await databases()).includes(dbName), 'data removed while offline');
+    check((await cachedPaths(alice)).length > 0, 'audio removed while offline');
+    await browser.setOffline(false);
+    // Let the reconnect sync settle, then queue a play it has not seen, as a play made offline
+    // whose batch has not gone out yet.
+    await page.waitForTimeout(1500);
+    await queuePlay(alice, ids[1]);
+
+    await Promise.all([page.waitForURL('**/login', { timeout: 20_000 }), page.click('nav .confirm-forget-device')]);
+    check(!(await databases()).includes(dbName), `the database is still there: ${await databases()}`);
+    check((await cachedPaths(alice)).length === 0, 'audio is still cached');
+    await signIn('alice');
+    await page.goto(`${server.base}/offline`);
+    await hydrated();
+    await page.waitForSelector('.offline-playlists');
+    check(await page.locator('.offline-card').count() === 0, 'offline playlists came back');
+    const after = (await adminTotals()).offline_plays;
+    check(after === before + 1, `the queued play was not sent first: ${before} -> ${after}`);
   }],
 ]);
 

@@ -16,6 +16,10 @@
 // - Everything else (REST and server-function JSON, artwork, sign-in): not intercepted, never
 //   stored.
 //
+// Background Sync (where the browser has it): plays made offline wait in the user's IndexedDB.
+// When one could not be sent, the page asks for a `soundwave-plays` sync, and the browser wakes
+// this worker once the network is back, even if no page is open; see sendWaitingPlays below.
+//
 // Updates: a new worker waits. The page shows "Update available" and posts SKIP_WAITING when
 // the user clicks it (and only while nothing is playing); activation removes old shells.
 //
@@ -43,6 +47,10 @@ const PRECACHE = [
   '/icons/icon-192.png',
 ];
 const AUDIO_PATH = /^\/api(?:\/v1)?\/audio\/[0-9]+\/stream$/;
+// IndexedDB names from app/src/client/offline/{names,idb}.rs; keep them in step too.
+const DATABASE_PREFIX = 'soundwave-u';
+const PENDING_PLAYS = 'pending_plays';
+const PLAYS_SYNC_TAG = 'soundwave-plays';
 
 // The signed-in user (whose audio cache answers) and the paths in that cache. The user is also
 // kept in Cache Storage, because the browser stops idle workers and memory does not survive.
@@ -111,6 +119,11 @@ self.addEventListener('message', (event) => {
     case 'AUDIO_CHANGED':
       event.waitUntil(stateReady.then(refreshIndex).then(() => reply({ type: 'AUDIO_INDEXED' })));
       break;
+    case 'PLAYS_WAITING':
+      if (self.registration.sync) {
+        event.waitUntil(self.registration.sync.register(PLAYS_SYNC_TAG).catch(() => {}));
+      }
+      break;
     case 'GET_VERSION':
       reply({ type: 'VERSION', version: VERSION });
       break;
@@ -178,4 +191,72 @@ async function audio(request, url) {
     }
   }
   return fetch(request);
+}
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === PLAYS_SYNC_TAG) event.waitUntil(sendWaitingPlays());
+});
+
+// Posts the signed-in user's waiting plays in one batch and forgets them once the server has
+// them. The batch gets a new id and no cache counters: the server counts each play once by its
+// own UUID, so a page sending the same plays at the same moment double-counts nothing, and the
+// counters stay for the page's next batch. A rejected promise makes the browser retry later.
+async function sendWaitingPlays() {
+  await stateReady;
+  if (currentUser === null) return;
+  const db = await openUserDatabase(currentUser);
+  if (db === null) return;
+  try {
+    const plays = await requestDone(db.transaction(PENDING_PLAYS).objectStore(PENDING_PLAYS).getAll());
+    if (plays.length === 0) return;
+    const response = await fetch('/api/plays/', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ client_id: self.crypto.randomUUID(), plays, cache_hits: 0, cache_misses: 0 }),
+    });
+    // Signed out, or a batch the server refuses: retrying would not help. The plays stay
+    // queued for the page, which shows the reason when it sends them.
+    if (response.status >= 400 && response.status < 500) return;
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    const tx = db.transaction(PENDING_PLAYS, 'readwrite');
+    const store = tx.objectStore(PENDING_PLAYS);
+    for (const play of plays) store.delete(play.client_id);
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+// Opens the user's database if the page has created it; never creates one, since only the
+// page knows its stores (an empty database would stop the page from ever adding them).
+function openUserDatabase(user) {
+  return new Promise((resolve) => {
+    const request = indexedDB.open(`${DATABASE_PREFIX}${user}`);
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onerror = (event) => {
+      event.preventDefault();
+      resolve(null);
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      if (db.objectStoreNames.contains(PENDING_PLAYS)) {
+        resolve(db);
+      } else {
+        db.close();
+        resolve(null);
+      }
+    };
+  });
+}
+
+function requestDone(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
 }

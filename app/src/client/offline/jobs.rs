@@ -379,7 +379,9 @@ pub async fn free_space(ctx: OfflineCtx, user: UserId, needed: f64) -> Result<f6
 }
 
 /// Deletes all of `user`'s offline data on this device: audio, playlists, queued plays.
+/// Running jobs are stopped first, so none refills the cache being deleted.
 pub async fn remove_all(ctx: OfflineCtx, user: UserId) -> Result<(), OfflineError> {
+    CANCEL.with_borrow(|m| m.values().for_each(|flag| flag.set(true)));
     super::DATABASE.with_borrow_mut(|d| {
         if let Some((_, db)) = d.take() {
             db.close();
@@ -391,4 +393,18 @@ pub async fn remove_all(ctx: OfflineCtx, user: UserId) -> Result<(), OfflineErro
     sw::audio_changed();
     super::refresh(ctx).await;
     Ok(())
+}
+
+/// What "sign out and remove offline data" does before the sign-out: the plays made offline
+/// are sent first (removing them unsent would lose them), then everything of `user` goes.
+/// Offline, nothing is removed: the plays could not be sent, and signing out needs the server.
+pub async fn forget_device(ctx: OfflineCtx, user: UserId) -> Result<(), OfflineError> {
+    if !ctx.online.get_untracked() {
+        return Err(OfflineError::Offline);
+    }
+    super::sync::flush_plays(ctx).await?;
+    // From here on the page acts signed out, so nothing reopens (and so recreates) the
+    // database while it is being deleted.
+    super::set_user(ctx, None);
+    remove_all(ctx, user).await
 }

@@ -35,6 +35,8 @@ pub enum OfflineError {
     Cancelled,
     #[error("sign in to keep music offline")]
     NoUser,
+    #[error("this device is offline; connect first, so plays made offline reach the server")]
+    Offline,
 }
 
 impl OfflineError {

@@ -63,6 +63,12 @@ pub fn audio_changed() {
     post(&message("AUDIO_CHANGED", None));
 }
 
+/// Some plays could not be sent: the worker asks the browser for a Background Sync, which
+/// sends them when the network is back even if no page is open (where the browser has it).
+pub fn plays_waiting() {
+    post(&message("PLAYS_WAITING", None));
+}
+
 /// Registers /sw.js and watches for updates. Called once, after hydration.
 pub fn register(ctx: OfflineCtx) {
     let Some(container) = container() else { return };

@@ -106,7 +106,10 @@ pub async fn flush_plays(ctx: OfflineCtx) -> Result<(), OfflineError> {
         cache_hits: settings.cache_hits,
         cache_misses: settings.cache_misses,
     };
-    post_batch(&batch).await?;
+    if let Err(e) = post_batch(&batch).await {
+        super::sw::plays_waiting();
+        return Err(e);
+    }
     idb::forget_plays(&db, &plays).await?;
     // Counters that grew while the batch was in flight stay for the next one.
     let mut now = idb::load_settings(&db).await?;
@@ -161,7 +164,9 @@ pub async fn record_play(
     idb::save_settings(&db, &settings).await?;
     ctx.settings.set(settings);
     touch_playlists(ctx, track).await?;
-    if !offline {
+    if offline {
+        super::sw::plays_waiting();
+    } else {
         flush_plays(ctx).await?;
     }
     Ok(())
