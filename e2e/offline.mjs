@@ -349,6 +349,50 @@ const failed = await runTests([
     globalThis.benchPlaylist = { big, bench };
   }],
 
+  ['out of real browser quota: refused up front, or stopped half-way with nothing left behind', async () => {
+    const { bench } = globalThis.benchPlaylist;
+    const tight = await makePlaylist('Tight Quota', bench);
+    const cdp = await page.context().newCDPSession(page);
+    const setQuota = (quotaSize) => cdp.send('Storage.overrideQuotaForOrigin',
+      quotaSize === undefined ? { origin: server.base } : { origin: server.base, quotaSize });
+    const usage = () => page.evaluate(async () => (await navigator.storage.estimate()).usage);
+    const toggle = `.offline-toggle[data-playlist="${tight}"]`;
+    const before = await cachedPaths(alice);
+    try {
+      // Up front: the browser's estimate already says the playlist cannot fit.
+      await setQuota(Math.ceil(await usage()) + 100_000);
+      await makeOffline(tight);
+      const early = await page.waitForSelector(`${toggle} .offline-error`);
+      check(/more needed/.test(await early.textContent()), `message: ${await early.textContent()}`);
+      check((await page.locator('.offline-free').count()) === 1, 'no clean-up offered');
+      check(JSON.stringify(await cachedPaths(alice)) === JSON.stringify(before), 'entries stored up front');
+
+      // Half-way: the job starts with room, then the browser runs out (QuotaExceededError).
+      // A slow network keeps the job running long enough to pull the space from under it.
+      await setQuota(10 * 1024 ** 3);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions',
+        { offline: false, latency: 0, downloadThroughput: 300_000, uploadThroughput: -1 });
+      await makeOffline(tight);
+      await eventually(async () => (await cachedPaths(alice)).length > before.length,
+        'no track was cached before the quota shrank', 30_000);
+      await setQuota(Math.ceil(await usage()));
+      const late = await page.waitForSelector(`${toggle} .offline-error`, { timeout: 60_000 });
+      check(/more needed/.test(await late.textContent()), `message: ${await late.textContent()}`);
+      await page.screenshot({ path: join(artifacts, 'offline-quota.png') });
+      check((await page.locator('.offline-free').count()) === 1, 'no clean-up offered');
+      check(JSON.stringify(await cachedPaths(alice)) === JSON.stringify(before), 'partial entries left behind');
+      await page.goto(`${server.base}/offline`);
+      await hydrated();
+      check(await page.locator(`.offline-card[data-playlist="${tight}"]`).count() === 0, 'half record left');
+    } finally {
+      await cdp.send('Network.emulateNetworkConditions',
+        { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }).catch(() => {});
+      await setQuota(undefined).catch(() => {});
+      await cdp.detach().catch(() => {});
+    }
+  }],
+
   ['measure: caching a 20-track playlist against a plain fetch loop', async () => {
     const { big, bench } = globalThis.benchPlaylist;
     const loopMs = await page.evaluate(async (ids) => {

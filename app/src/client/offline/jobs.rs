@@ -249,7 +249,9 @@ async fn finish(
         release_tracks(&shared.db, &shared.cache, shared.id, &added).await?;
         restore_or_remove(&shared.db, previous, shared.id).await?;
         return Err(match error {
-            OfflineError::Quota { .. } => OfflineError::Quota { needed: shared.needed },
+            OfflineError::Quota { .. } => {
+                OfflineError::Quota { needed: shortfall(shared.needed).await }
+            }
             other => other,
         });
     }
@@ -270,6 +272,16 @@ async fn finish(
         ));
     }
     Ok(())
+}
+
+/// How much more room a job of `needed` bytes wants than the browser has left, measured once
+/// the job's partial entries are gone; the whole job's size when the estimate cannot tell
+/// (it is rounded, and the browser still refused).
+async fn shortfall(needed: f64) -> f64 {
+    match cache::estimate().await {
+        Some((usage, quota)) if usage + needed > quota => usage + needed - quota,
+        _ => needed,
+    }
 }
 
 async fn playlist_bytes(
