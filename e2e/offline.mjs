@@ -501,9 +501,17 @@ const failed = await runTests([
     await page.waitForTimeout(1500);
     await queuePlay(alice, ids[1]);
 
+    // A second tab of the same user holds the database open; it must let go, not block.
+    const other = await page.context().newPage();
+    await other.goto(`${server.base}/offline`);
+    await other.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
+    await other.waitForSelector('.offline-card');
     await Promise.all([page.waitForURL('**/login', { timeout: 20_000 }), page.click('nav .confirm-forget-device')]);
     check(!(await databases()).includes(dbName), `the database is still there: ${await databases()}`);
     check((await cachedPaths(alice)).length === 0, 'audio is still cached');
+    await other.waitForSelector('.offline-notice:has-text("removed from this device in another tab")');
+    check(await other.locator('.offline-card').count() === 0, 'the other tab still lists removed playlists');
+    await other.close();
     await signIn('alice');
     await page.goto(`${server.base}/offline`);
     await hydrated();

@@ -202,3 +202,55 @@ async fn page_remove_and_move_with_a_stale_version_change_no_row() {
     assert_eq!(w.item_ids().await, vec![order[1], order[2], order[0]]);
     assert_eq!(w.version().await, current + 1);
 }
+
+#[tokio::test]
+async fn a_deleted_playlists_id_is_never_given_to_a_new_one_even_after_a_restart() {
+    let w = world().await;
+    let version = w.version().await;
+    let old = w.playlist;
+    let deleted = w.server.delete(&format!("/api/playlist/{old}/")).token(&w.alice).send().await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+
+    // SQLite alone would hand the newest id out again; an old page's edit would land on it.
+    let newer = w.server.playlist(&w.alice, "Brand new", &[]).await;
+    assert!(newer > old, "id {old} was given out again");
+    let stale = w
+        .server
+        .patch(&format!("/api/playlist/{old}/"))
+        .token(&w.alice)
+        .json(&json!({ "title": "meant for the old one", "expected_version": version }))
+        .send()
+        .await;
+    stale.assert_error(StatusCode::NOT_FOUND, "not_found");
+
+    let deleted = w.server.delete(&format!("/api/playlist/{newer}/")).token(&w.alice).send().await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let alice = w.alice.clone();
+    let server = TestServer::start_in(w.server.stop().await).await;
+    let after_restart = server.playlist(&server.sign_in(&alice.account).await, "Later", &[]).await;
+    assert!(after_restart > newer, "id {newer} was given out again after a restart");
+}
+
+#[tokio::test]
+async fn an_edit_that_changes_nothing_keeps_the_version() {
+    let w = world().await;
+    let id = w.playlist;
+    let version = w.version().await;
+    let order = w.item_ids().await;
+    let path = format!("/api/playlist/{id}/");
+
+    let same = json!({ "title": "Trip", "order": order, "expected_version": version });
+    let unchanged = w.server.patch(&path).token(&w.alice).json(&same).send().await;
+    assert_eq!(unchanged.status, StatusCode::OK, "{}", unchanged.text());
+    assert_eq!(unchanged.json()["version"], version);
+    let form = format!("id={id}&item={}&to=0&expected_version={version}", order[0]);
+    let in_place = w.call("move_playlist_item", &form).await;
+    assert_eq!(in_place.status, StatusCode::OK, "{}", in_place.text());
+    assert_eq!(w.version().await, version);
+
+    // So a page that showed this version can still make a real edit.
+    let form = format!("id={id}&title=Road&expected_version={version}");
+    let renamed = w.call("rename_playlist", &form).await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text());
+    assert_eq!(w.version().await, version + 1);
+}

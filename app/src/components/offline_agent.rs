@@ -75,6 +75,7 @@ fn start(
         sw::register(ctx);
         sw::watch_install(ctx);
         offline::watch_online(ctx);
+        watch_removal_elsewhere(ctx);
     });
     match use_context::<crate::shell::AccountResource>() {
         Some(account) => Effect::new(move |_| {
@@ -97,6 +98,34 @@ fn start(
         }
     });
     count_plays(ctx, player);
+}
+
+/// Another tab removed this user's offline data and this page let go of the database: show
+/// nothing from it any more. Nothing reopens it here, which would create it again, empty.
+#[cfg(feature = "hydrate")]
+fn watch_removal_elsewhere(ctx: crate::components::offline_state::OfflineCtx) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+
+    use crate::client::offline::{DATABASE_REMOVED_EVENT, DATABASE_UPGRADED_EVENT};
+
+    let Some(window) = web_sys::window() else { return };
+    let events = [
+        (DATABASE_REMOVED_EVENT, "Offline data was removed from this device in another tab."),
+        (
+            DATABASE_UPGRADED_EVENT,
+            "A newer version of Soundwave is open in another tab; reload this page.",
+        ),
+    ];
+    for (event, message) in events {
+        let on_closed = Closure::<dyn FnMut()>::new(move || {
+            ctx.playlists.set(Vec::new());
+            ctx.cached_tracks.set(Default::default());
+            ctx.notice.set(Some(message.to_owned()));
+        });
+        let _ = window.add_event_listener_with_callback(event, on_closed.as_ref().unchecked_ref());
+        // The listener lives as long as the page.
+        on_closed.forget();
+    }
 }
 
 /// A play counts once the track has run 5 s (or half of a shorter track).

@@ -16,6 +16,10 @@ use crate::model::{
 
 const MAX_TITLE_CHARS: usize = 200;
 
+/// The id for a new playlist: one above any id ever given out, so a deleted playlist's id never
+/// comes back (see the `playlist_ids` migration). Every INSERT into `playlists` uses it.
+pub(crate) const NEXT_PLAYLIST_ID: &str = "(SELECT last + 1 FROM playlist_ids WHERE id = 1)";
+
 const SUMMARY_SELECT: &str = "SELECT p.id, p.title, p.description, p.kind, p.version, \
      p.created_at, p.updated_at, COUNT(i.id) AS item_count, \
      COALESCE(SUM(t.duration_ms), 0) AS duration_ms \
@@ -110,10 +114,10 @@ pub async fn insert_playlist(
     let title = clean_title(title)?;
     let description = clean_description(description)?;
     let created = now();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO playlists (owner_id, title, description, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
-    )
+    let id: i64 = sqlx::query_scalar(&format!(
+        "INSERT INTO playlists (id, owner_id, title, description, created_at, updated_at)
+         VALUES ({NEXT_PLAYLIST_ID}, ?, ?, ?, ?, ?) RETURNING id"
+    ))
     .bind(caller.id)
     .bind(&title)
     .bind(&description)
@@ -238,7 +242,17 @@ pub async fn edit_playlist(
     let title = edit.title.map(clean_title).transpose()?;
     let description = edit.description.map(clean_description).transpose()?;
     let mut tx = begin_change(pool, caller, id, expected).await?;
-    if title.is_some() || description.is_some() {
+    // Only what differs is written: an edit that changes nothing keeps the version, so it
+    // does not make every other tab's copy look stale.
+    let (old_title, old_description): (String, String) =
+        sqlx::query_as("SELECT title, description FROM playlists WHERE id = ?")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let title = title.filter(|t| *t != old_title);
+    let description = description.filter(|d| *d != old_description);
+    let mut changed = title.is_some() || description.is_some();
+    if changed {
         sqlx::query(
             "UPDATE playlists SET title = COALESCE(?, title),
                  description = COALESCE(?, description)
@@ -251,9 +265,13 @@ pub async fn edit_playlist(
         .await?;
     }
     if let Some(order) = edit.order {
-        set_order(&mut tx, id, order).await?;
+        changed |= set_order(&mut tx, id, order).await?;
     }
-    finish_change(tx, id).await?;
+    if changed {
+        finish_change(tx, id).await?;
+    } else {
+        tx.rollback().await?;
+    }
     get_playlist(pool, caller, id).await
 }
 
@@ -353,17 +371,22 @@ async fn current_order(
     Ok(ids.into_iter().map(PlaylistItemId).collect())
 }
 
-/// Sets the order: `items` must list every item of the playlist exactly once.
+/// Sets the order: `items` must list every item of the playlist exactly once. Answers whether
+/// the order changed.
 async fn set_order(
     tx: &mut Transaction<'_, Sqlite>,
     id: PlaylistId,
     items: &[PlaylistItemId],
-) -> AppResult<()> {
-    let mut current = current_order(tx, id).await?;
+) -> AppResult<bool> {
+    let current = current_order(tx, id).await?;
+    if current == items {
+        return Ok(false);
+    }
+    let mut have = current;
     let mut wanted = items.to_vec();
-    current.sort_unstable();
+    have.sort_unstable();
     wanted.sort_unstable();
-    if current != wanted {
+    if have != wanted {
         return Err(AppError::bad_request("the new order must list every item exactly once"));
     }
     for (position, item) in items.iter().enumerate() {
@@ -373,7 +396,7 @@ async fn set_order(
             .execute(&mut **tx)
             .await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Moves one item to a new 0-based place, shifting the others.
@@ -390,8 +413,11 @@ pub async fn move_item(
     let from = order.iter().position(|i| *i == item).ok_or(AppError::NotFound)?;
     let moved = order.remove(from);
     order.insert(to.min(order.len()), moved);
-    set_order(&mut tx, id, &order).await?;
-    finish_change(tx, id).await?;
+    if set_order(&mut tx, id, &order).await? {
+        finish_change(tx, id).await?;
+    } else {
+        tx.rollback().await?;
+    }
     get_playlist(pool, caller, id).await
 }
 

@@ -5,7 +5,9 @@
 
 use idb::{Database, DatabaseEvent, Factory, KeyPath, ObjectStoreParams, TransactionMode};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use wasm_bindgen::JsValue;
+use std::future::IntoFuture;
+
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::{names, OfflineError};
 use crate::{
@@ -51,13 +53,39 @@ pub async fn open(user: UserId) -> Result<Database, OfflineError> {
             let _ = db.create_object_store(store, params);
         }
     });
-    Ok(request.await?)
+    let mut db = request.await?;
+    // Another tab removing this database (or a newer build upgrading it) first asks every open
+    // connection to close, and waits until they have. Close at once, so that tab is not held
+    // up by this one, and tell this page its offline data has to be read again.
+    db.on_version_change(move |event| {
+        if let Some(connection) = event.target() {
+            let close = js_sys::Reflect::get(&connection, &JsValue::from_str("close"));
+            if let Ok(close) = close.and_then(|f| f.dyn_into::<js_sys::Function>()) {
+                let _ = close.call0(&connection);
+            }
+        }
+        // `newVersion` is null when the database is being deleted, a number for an upgrade.
+        let removed = js_sys::Reflect::get(&event, &JsValue::from_str("newVersion"))
+            .map(|v| v.is_null())
+            .unwrap_or(true);
+        super::connection_closed(user, removed);
+    });
+    Ok(db)
 }
 
-/// Deletes the whole database of `user` (the "remove offline data" choice).
+/// How long a removal waits for other tabs to let go of the database.
+const DELETE_PATIENCE_MS: i32 = 4000;
+
+/// Deletes the whole database of `user` (the "remove offline data" choice). A tab of an older
+/// build that keeps its connection open blocks the deletion; after a few seconds this gives up
+/// with `InUse` (the browser finishes the deletion once that tab closes).
 pub async fn delete(user: UserId) -> Result<(), OfflineError> {
-    Factory::new()?.delete(&names::database(user))?.await?;
-    Ok(())
+    let deleting = std::pin::pin!(Factory::new()?.delete(&names::database(user))?.into_future());
+    let patience = std::pin::pin!(super::sleep_ms(DELETE_PATIENCE_MS));
+    match futures::future::select(deleting, patience).await {
+        futures::future::Either::Left((done, _)) => Ok(done?),
+        futures::future::Either::Right(_) => Err(OfflineError::InUse),
+    }
 }
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, OfflineError> {

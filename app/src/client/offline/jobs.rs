@@ -399,8 +399,9 @@ pub async fn remove_all(ctx: OfflineCtx, user: UserId) -> Result<(), OfflineErro
             db.close();
         }
     });
-    cache::delete_cache(&names::audio_cache(user)).await?;
+    // The database first: if another tab holds it, nothing else is touched yet.
     idb::delete(user).await?;
+    cache::delete_cache(&names::audio_cache(user)).await?;
     ctx.jobs.set(HashMap::new());
     sw::audio_changed();
     super::refresh(ctx).await;

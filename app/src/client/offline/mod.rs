@@ -37,6 +37,8 @@ pub enum OfflineError {
     NoUser,
     #[error("this device is offline; connect first, so plays made offline reach the server")]
     Offline,
+    #[error("Soundwave is open in another tab or window that still uses this data; close it and try again")]
+    InUse,
 }
 
 impl OfflineError {
@@ -112,6 +114,39 @@ pub async fn database(user: UserId) -> Result<Rc<::idb::Database>, OfflineError>
             db
         }
     }))
+}
+
+/// The window events sent when another tab made this page close its database: it removed the
+/// data, or a newer build of the app upgraded it.
+pub const DATABASE_REMOVED_EVENT: &str = "soundwave-offline-removed";
+pub const DATABASE_UPGRADED_EVENT: &str = "soundwave-offline-upgraded";
+
+/// Called when the browser asked this page to close `user`'s database. The connection is
+/// already closed; forget it once the browser's callback has returned (the callback belongs
+/// to the connection), then tell the page why.
+pub(crate) fn connection_closed(user: UserId, removed: bool) {
+    leptos::task::spawn_local(async move {
+        DATABASE.with_borrow_mut(|d| {
+            if d.as_ref().is_some_and(|(u, _)| *u == user) {
+                *d = None;
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            let name = if removed { DATABASE_REMOVED_EVENT } else { DATABASE_UPGRADED_EVENT };
+            if let Ok(event) = web_sys::Event::new(name) {
+                let _ = window.dispatch_event(&event);
+            }
+        }
+    });
+}
+
+/// Resolves after `ms` milliseconds (at once where there is no window to time it).
+pub async fn sleep_ms(ms: i32) {
+    let Some(window) = web_sys::window() else { return };
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The signed-in user as the page knows it, or `NoUser`.

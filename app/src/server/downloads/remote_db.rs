@@ -7,7 +7,7 @@ use sqlx::{FromRow, Sqlite, SqlitePool, Transaction};
 
 use crate::{
     model::{Account, PlaylistId, TrackId, UserId},
-    server::{db::now, AppError, AppResult},
+    server::{db::now, playlists::NEXT_PLAYLIST_ID, AppError, AppResult},
 };
 
 /// One mirrored upstream item, in `sort_order`.
@@ -38,10 +38,10 @@ pub async fn insert_remote_playlist(
     title: &str,
     url: &str,
 ) -> AppResult<PlaylistId> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO playlists (owner_id, title, kind, remote_url, created_at, updated_at)
-         VALUES (?, ?, 'remote', ?, ?, ?) RETURNING id",
-    )
+    Ok(sqlx::query_scalar(&format!(
+        "INSERT INTO playlists (id, owner_id, title, kind, remote_url, created_at, updated_at)
+         VALUES ({NEXT_PLAYLIST_ID}, ?, ?, 'remote', ?, ?, ?) RETURNING id"
+    ))
     .bind(owner)
     .bind(title)
     .bind(url)
