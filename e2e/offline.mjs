@@ -211,6 +211,18 @@ const failed = await runTests([
     }
   }],
 
+  ['Chromium finds the app installable', async () => {
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      const { errors } = await cdp.send('Page.getAppManifest');
+      check(errors.length === 0, `manifest errors: ${JSON.stringify(errors)}`);
+      const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+      check(installabilityErrors.length === 0, `not installable: ${JSON.stringify(installabilityErrors)}`);
+    } finally {
+      await cdp.detach();
+    }
+  }],
+
   ['make a playlist available offline; progress reaches 100 %', async () => {
     roadTrip = await makePlaylist('Road Trip', ids.slice(0, 3));
     // A slow network, so the progress bar can be seen moving.
