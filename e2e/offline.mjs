@@ -21,6 +21,10 @@ for (let i = 0; i < 20; i += 1) {
   makeTrack(join(fixtures, 'bench', `Bench ${String(i).padStart(2, '0')}.mp3`),
     { title: `Bench ${String(i).padStart(2, '0')}`, artist: 'Bench', album: 'Bench', freq: 200 + 20 * i, seconds: 12 });
 }
+// Tracks nothing else caches, for a job still running when another tab removes the data.
+const late = ['Late One', 'Late Two', 'Late Three'];
+late.forEach((title, i) => makeTrack(join(fixtures, `${title}.mp3`),
+  { title, artist: 'Late Band', album: 'Late', track: i + 1, freq: 700 + 40 * i, seconds: 20 }));
 server.cli(['user', 'add', 'alice', '--admin'], `${PASSWORD}\n`);
 server.cli(['user', 'add', 'bob'], `${PASSWORD}\n`);
 server.cli(['import', fixtures, '--user', 'alice']);
@@ -147,14 +151,23 @@ async function setCacheLimit(value) {
 
 /** Puts a play in the user's queue in IndexedDB, as the client does for a play it could not
  * send yet (same record shape as the client's PlayReport). */
-const queuePlay = (user, track) => page.evaluate(async ([name, track]) => new Promise((resolve, reject) => {
+const queuePlay = (user, track, clientId = null) => page.evaluate(async ([name, track, clientId]) => new Promise((resolve, reject) => {
   const open = indexedDB.open(name);
   open.onsuccess = () => {
     const tx = open.result.transaction('pending_plays', 'readwrite');
-    tx.objectStore('pending_plays').put({ client_id: crypto.randomUUID(), track_id: track,
+    tx.objectStore('pending_plays').put({ client_id: clientId ?? crypto.randomUUID(), track_id: track,
       played_at: Math.floor(Date.now() / 1000), seconds: 42, offline: true });
     tx.oncomplete = () => { open.result.close(); resolve(); };
     tx.onerror = () => reject(tx.error);
+  };
+}), [`soundwave-u${user}`, track, clientId]);
+
+/** The offline playlists that claim a track, from the user's IndexedDB track index. */
+const trackClaims = (user, track) => page.evaluate(async ([name, track]) => new Promise((resolve) => {
+  const open = indexedDB.open(name);
+  open.onsuccess = () => {
+    const req = open.result.transaction('tracks').objectStore('tracks').get(track);
+    req.onsuccess = () => { open.result.close(); resolve(req.result ? req.result.playlists : null); };
   };
 }), [`soundwave-u${user}`, track]);
 
@@ -343,7 +356,8 @@ const failed = await runTests([
 
   ['a playlist larger than the cache limit fails cleanly and names the space needed', async () => {
     const bench = await trackIds(Array.from({ length: 20 }, (_, i) => `Bench ${String(i).padStart(2, '0')}`));
-    const big = await makePlaylist('Too Big', bench);
+    // It shares a track with Road Trip, which is already on the device.
+    const big = await makePlaylist('Too Big', [ids[0], ...bench]);
     await page.goto(`${server.base}/offline`);
     await hydrated();
     await setCacheLimit('1');
@@ -354,6 +368,8 @@ const failed = await runTests([
     check(/more needed/.test(text), `message: ${text}`);
     check((await page.locator('.offline-free').count()) === 1, 'no clean-up offered');
     check(JSON.stringify(await cachedPaths(alice)) === JSON.stringify(before), 'partial entries left behind');
+    const claims = await trackClaims(alice, ids[0]);
+    check(!claims.includes(big), `the refused playlist still claims a shared track: ${claims}`);
     await page.goto(`${server.base}/offline`);
     await hydrated();
     check(await page.locator(`.offline-card[data-playlist="${big}"]`).count() === 0, 'half record left');
@@ -363,7 +379,7 @@ const failed = await runTests([
 
   ['out of real browser quota: refused up front, or stopped half-way with nothing left behind', async () => {
     const { bench } = globalThis.benchPlaylist;
-    const tight = await makePlaylist('Tight Quota', bench);
+    const tight = await makePlaylist('Tight Quota', [ids[0], ...bench]);
     const cdp = await page.context().newCDPSession(page);
     const setQuota = (quotaSize) => cdp.send('Storage.overrideQuotaForOrigin',
       quotaSize === undefined ? { origin: server.base } : { origin: server.base, quotaSize });
@@ -397,6 +413,8 @@ const failed = await runTests([
       await page.goto(`${server.base}/offline`);
       await hydrated();
       check(await page.locator(`.offline-card[data-playlist="${tight}"]`).count() === 0, 'half record left');
+      const claims = await trackClaims(alice, ids[0]);
+      check(!claims.includes(tight), `the failed playlist still claims a shared track: ${claims}`);
     } finally {
       await cdp.send('Network.emulateNetworkConditions',
         { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 }).catch(() => {});
@@ -512,17 +530,29 @@ const failed = await runTests([
     // whose batch has not gone out yet.
     await page.waitForTimeout(1500);
     await queuePlay(alice, ids[1]);
+    // A damaged record (no UUID) must neither be sent nor hold back the good play.
+    await queuePlay(alice, ids[2], 'not-a-uuid');
 
-    // A second tab of the same user holds the database open; it must let go, not block.
+    // A second tab of the same user holds the database open, with a slow caching job still
+    // running: it must let go, stop the job, and not bring the database back.
+    const lateList = await makePlaylist('Late', await trackIds(late));
     const other = await page.context().newPage();
-    await other.goto(`${server.base}/offline`);
+    await other.goto(`${server.base}/playlists/${lateList}`);
     await other.waitForFunction(() => document.documentElement.dataset.hydrated === 'true');
-    await other.waitForSelector('.offline-card');
+    const slow = await page.context().newCDPSession(other);
+    await slow.send('Network.enable');
+    await slow.send('Network.emulateNetworkConditions',
+      { offline: false, latency: 0, downloadThroughput: 20_000, uploadThroughput: -1 });
+    await other.click(`.offline-toggle[data-playlist="${lateList}"] .offline-make`);
+    await other.waitForSelector(`.offline-toggle[data-playlist="${lateList}"] progress`);
     await Promise.all([page.waitForURL('**/login', { timeout: 20_000 }), page.click('nav .confirm-forget-device')]);
     check(!(await databases()).includes(dbName), `the database is still there: ${await databases()}`);
     check((await cachedPaths(alice)).length === 0, 'audio is still cached');
     await other.waitForSelector('.offline-notice:has-text("removed from this device in another tab")');
-    check(await other.locator('.offline-card').count() === 0, 'the other tab still lists removed playlists');
+    await page.waitForTimeout(3000);
+    check(!(await databases()).includes(dbName), 'the job in the other tab brought the database back');
+    check(!/storage error/.test(await other.textContent('body')), 'the other tab shows a raw storage error');
+    await slow.detach();
     await other.close();
     await signIn('alice');
     await page.goto(`${server.base}/offline`);

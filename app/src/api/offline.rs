@@ -20,6 +20,29 @@ pub struct PlayReport {
     pub offline: bool,
 }
 
+/// The longest listening time one play may claim: a day.
+pub const MAX_PLAY_SECONDS: i64 = 86_400;
+
+impl PlayReport {
+    /// Whether the server will take this play: a UUID, a time after 1970, and 0 to
+    /// `MAX_PLAY_SECONDS` seconds. The client checks it before sending, so one damaged record
+    /// in the queue cannot hold back every other play.
+    pub fn is_well_formed(&self) -> bool {
+        is_uuid(&self.client_id)
+            && (0..=MAX_PLAY_SECONDS).contains(&self.seconds)
+            && self.played_at >= 0
+    }
+}
+
+/// A UUID as text: 36 characters of hex digits and dashes (any version).
+pub fn is_uuid(id: &str) -> bool {
+    id.len() == 36
+        && id.char_indices().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
 /// Queued plays sent together, with the cache counters gathered since the last batch.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlayBatch {
@@ -67,4 +90,40 @@ pub async fn playlist_versions() -> Result<Vec<(PlaylistId, i64)>, ApiError> {
 pub async fn offline_totals() -> Result<OfflineStats, ApiError> {
     let (state, _) = super::ctx::admin().await?;
     Ok(crate::server::plays::totals(&state.pool).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn play(client_id: &str, played_at: i64, seconds: i64) -> PlayReport {
+        PlayReport {
+            client_id: client_id.to_owned(),
+            track_id: TrackId(1),
+            played_at,
+            seconds,
+            offline: true,
+        }
+    }
+
+    #[test]
+    fn client_ids_must_look_like_uuids() {
+        assert!(is_uuid("0f8fad5b-d9cb-469f-a165-70867728950e"));
+        assert!(!is_uuid("0f8fad5b-d9cb-469f-a165-70867728950"));
+        assert!(!is_uuid("0f8fad5bxd9cb-469f-a165-70867728950e"));
+        assert!(!is_uuid("zf8fad5b-d9cb-469f-a165-70867728950e"));
+        assert!(!is_uuid(""));
+    }
+
+    #[test]
+    fn a_play_needs_a_uuid_a_time_and_a_sane_length() {
+        let id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        assert!(play(id, 1_700_000_000, 30).is_well_formed());
+        assert!(play(id, 0, 0).is_well_formed());
+        assert!(play(id, 1, MAX_PLAY_SECONDS).is_well_formed());
+        assert!(!play("not-a-uuid", 1_700_000_000, 30).is_well_formed());
+        assert!(!play(id, -1, 30).is_well_formed());
+        assert!(!play(id, 1_700_000_000, -5).is_well_formed());
+        assert!(!play(id, 1_700_000_000, MAX_PLAY_SECONDS + 1).is_well_formed());
+    }
 }

@@ -100,8 +100,8 @@ fn start(
     count_plays(ctx, player);
 }
 
-/// Another tab removed this user's offline data and this page let go of the database: show
-/// nothing from it any more. Nothing reopens it here, which would create it again, empty.
+/// Another tab removed this user's offline data and this page let go of the database: stop
+/// using it (see `offline::detach`) and say why.
 #[cfg(feature = "hydrate")]
 fn watch_removal_elsewhere(ctx: crate::components::offline_state::OfflineCtx) {
     use wasm_bindgen::{closure::Closure, JsCast};
@@ -118,8 +118,7 @@ fn watch_removal_elsewhere(ctx: crate::components::offline_state::OfflineCtx) {
     ];
     for (event, message) in events {
         let on_closed = Closure::<dyn FnMut()>::new(move || {
-            ctx.playlists.set(Vec::new());
-            ctx.cached_tracks.set(Default::default());
+            crate::client::offline::detach(ctx);
             ctx.notice.set(Some(message.to_owned()));
         });
         let _ = window.add_event_listener_with_callback(event, on_closed.as_ref().unchecked_ref());

@@ -9,7 +9,7 @@ use super::{
     error::{AppError, AppResult},
 };
 use crate::{
-    api::offline::{BatchOutcome, OfflineStats, PlayBatch, PlayReport},
+    api::offline::{is_uuid, BatchOutcome, OfflineStats, PlayBatch, PlayReport, MAX_PLAY_SECONDS},
     model::Account,
 };
 
@@ -18,20 +18,8 @@ pub const MAX_BATCH: usize = 1000;
 /// Cache counters above this in one batch are not real either; bounded so that the totals an
 /// admin reads can never overflow.
 pub const MAX_COUNTER: i64 = 1_000_000;
-/// The longest listening time one play may claim: a day.
-pub const MAX_PLAY_SECONDS: i64 = 86_400;
-
-/// A client UUID: 36 characters of hex digits and dashes (any version).
-fn valid_client_id(id: &str) -> bool {
-    id.len() == 36
-        && id.char_indices().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        })
-}
-
 fn validate(batch: &PlayBatch) -> AppResult<()> {
-    if !valid_client_id(&batch.client_id) {
+    if !is_uuid(&batch.client_id) {
         return Err(AppError::bad_request("client_id must be a UUID"));
     }
     if batch.plays.len() > MAX_BATCH {
@@ -43,13 +31,12 @@ fn validate(batch: &PlayBatch) -> AppResult<()> {
             "cache counters must be between 0 and {MAX_COUNTER}"
         )));
     }
-    if batch.plays.iter().any(|p| !(0..=MAX_PLAY_SECONDS).contains(&p.seconds) || p.played_at < 0) {
+    if let Some(bad) = batch.plays.iter().find(|p| !p.is_well_formed()) {
         return Err(AppError::bad_request(format!(
-            "a play lasts 0 to {MAX_PLAY_SECONDS} seconds and has a time after 1970"
+            "play {} is not valid: each play needs a UUID, a time after 1970 and 0 to \
+             {MAX_PLAY_SECONDS} seconds",
+            bad.client_id
         )));
-    }
-    if let Some(bad) = batch.plays.iter().find(|p| !valid_client_id(&p.client_id)) {
-        return Err(AppError::bad_request(format!("play {} has no UUID", bad.client_id)));
     }
     Ok(())
 }
@@ -153,18 +140,4 @@ pub async fn totals(pool: &SqlitePool) -> AppResult<OfflineStats> {
     .fetch_one(pool)
     .await?;
     Ok(OfflineStats { plays, offline_plays, listeners, cache_hits, cache_misses, batches })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::valid_client_id;
-
-    #[test]
-    fn client_ids_must_look_like_uuids() {
-        assert!(valid_client_id("0f8fad5b-d9cb-469f-a165-70867728950e"));
-        assert!(!valid_client_id("0f8fad5b-d9cb-469f-a165-70867728950"));
-        assert!(!valid_client_id("0f8fad5bxd9cb-469f-a165-70867728950e"));
-        assert!(!valid_client_id("zf8fad5b-d9cb-469f-a165-70867728950e"));
-        assert!(!valid_client_id(""));
-    }
 }

@@ -38,11 +38,15 @@ struct SettingsRecord {
     settings: OfflineSettings,
 }
 
-/// Opens (creating on first use) the database of `user`.
-pub async fn open(user: UserId) -> Result<Database, OfflineError> {
+/// Opens (creating on first use) the database of `user`. Also answers whether it was just
+/// created, i.e. whether this device knew of no offline data of `user` until now.
+pub async fn open(user: UserId) -> Result<(Database, bool), OfflineError> {
     let factory = Factory::new()?;
     let mut request = factory.open(&names::database(user), Some(1))?;
-    request.on_upgrade_needed(|event| {
+    let created = std::rc::Rc::new(std::cell::Cell::new(false));
+    let created_in_upgrade = created.clone();
+    request.on_upgrade_needed(move |event| {
+        created_in_upgrade.set(event.old_version().is_ok_and(|v| v == 0));
         let Ok(db) = event.database() else { return };
         for (store, key) in
             [(PLAYLISTS, "id"), (TRACKS, "id"), (PENDING_PLAYS, "client_id"), (SETTINGS, "key")]
@@ -70,7 +74,7 @@ pub async fn open(user: UserId) -> Result<Database, OfflineError> {
             .unwrap_or(true);
         super::connection_closed(user, removed);
     });
-    Ok(db)
+    Ok((db, created.get()))
 }
 
 /// How long a removal waits for other tabs to let go of the database.

@@ -35,6 +35,11 @@ pub fn cancel(id: PlaylistId) {
     });
 }
 
+/// Asks every running job to stop.
+pub fn cancel_all() {
+    CANCEL.with_borrow(|m| m.values().for_each(|flag| flag.set(true)));
+}
+
 fn progress(ctx: OfflineCtx, id: PlaylistId, f: impl FnOnce(&mut JobProgress)) {
     ctx.jobs.update(|jobs| f(jobs.entry(id).or_default()));
 }
@@ -52,6 +57,8 @@ struct Shared {
     failed_tracks: Cell<usize>,
     /// Bytes the whole job downloads: what must fit if it runs out of space.
     needed: f64,
+    /// Tracks another playlist had cached that this job claimed: released again if it fails.
+    adopted: Vec<TrackId>,
 }
 
 /// Makes `detail` available offline for `user`. Progress goes to `ctx.jobs`.
@@ -65,6 +72,14 @@ pub async fn cache_playlist(
     CANCEL.with_borrow_mut(|m| m.insert(id, cancelled.clone()));
     let result = run(ctx, user, detail, cancelled).await;
     CANCEL.with_borrow_mut(|m| m.remove(&id));
+    // The data went away under the job (removed in another tab): nothing to report, and
+    // refreshing would reopen, and so recreate, the database.
+    if ctx.user.get_untracked() != Some(user) {
+        ctx.jobs.update(|jobs| {
+            jobs.remove(&id);
+        });
+        return Err(OfflineError::Cancelled);
+    }
     progress(ctx, id, |job| {
         job.running = false;
         if let Err(e) = &result {
@@ -95,9 +110,10 @@ async fn run(
         jobs.insert(id, JobProgress { running: true, ..Default::default() });
     });
 
-    let missing = adopt_cached(&db, &audio, &record).await?;
+    let (missing, adopted) = adopt_cached(&db, &audio, &record).await?;
     let needed: f64 = missing.iter().map(|i| i.track.size.max(0) as f64).sum();
     if let Err(e) = check_space(&db, needed).await {
+        release_tracks(&db, &audio, id, &adopted).await?;
         restore_or_remove(&db, previous, id).await?;
         return Err(e);
     }
@@ -122,6 +138,7 @@ async fn run(
         added: RefCell::new(Vec::new()),
         failed_tracks: Cell::new(0),
         needed,
+        adopted,
     });
     futures::future::join_all((0..PARALLEL).map(|_| worker(shared.clone()))).await;
     finish(shared, record, previous).await
@@ -153,8 +170,9 @@ async fn adopt_cached(
     db: &::idb::Database,
     audio: &Cache,
     record: &OfflinePlaylist,
-) -> Result<Vec<OfflineItem>, OfflineError> {
+) -> Result<(Vec<OfflineItem>, Vec<TrackId>), OfflineError> {
     let mut missing = Vec::new();
+    let mut adopted = Vec::new();
     for item in &record.items {
         let refs = idb::get_track(db, item.track.id).await?;
         match refs {
@@ -162,6 +180,7 @@ async fn adopt_cached(
                 if !refs.playlists.contains(&record.id) {
                     refs.playlists.push(record.id);
                     idb::save_track(db, &refs).await?;
+                    adopted.push(item.track.id);
                 }
             }
             _ => {
@@ -171,7 +190,7 @@ async fn adopt_cached(
             }
         }
     }
-    Ok(missing)
+    Ok((missing, adopted))
 }
 
 /// Refuses a job that cannot fit: the user's limit first, then the browser's estimate.
@@ -244,8 +263,10 @@ async fn finish(
 ) -> Result<(), OfflineError> {
     let failure = shared.failure.borrow_mut().take();
     if let Some(error) = failure {
-        // Out of space: take back everything this job added, then say how much is missing.
-        let added = shared.added.borrow().clone();
+        // Out of space: take back everything this job added, downloads and claims on tracks
+        // another playlist had cached, then say how much is missing.
+        let mut added = shared.added.borrow().clone();
+        added.extend(shared.adopted.iter().copied());
         release_tracks(&shared.db, &shared.cache, shared.id, &added).await?;
         restore_or_remove(&shared.db, previous, shared.id).await?;
         return Err(match error {
@@ -390,34 +411,45 @@ pub async fn free_space(ctx: OfflineCtx, user: UserId, needed: f64) -> Result<f6
     Ok(before - after)
 }
 
-/// Deletes all of `user`'s offline data on this device: audio, playlists, queued plays.
-/// Running jobs are stopped first, so none refills the cache being deleted.
+/// Deletes all of `user`'s offline data on this device (audio, playlists, queued plays) and
+/// shows the page the empty result.
 pub async fn remove_all(ctx: OfflineCtx, user: UserId) -> Result<(), OfflineError> {
-    CANCEL.with_borrow(|m| m.values().for_each(|flag| flag.set(true)));
+    erase(ctx, user).await?;
+    super::refresh(ctx).await;
+    Ok(())
+}
+
+/// The deletion itself. Running jobs stop first, so none refills what is being deleted; the
+/// database goes before the audio, so a database another tab holds leaves everything as it
+/// was (`InUse`). Nothing here reopens the database.
+async fn erase(ctx: OfflineCtx, user: UserId) -> Result<(), OfflineError> {
+    cancel_all();
     super::DATABASE.with_borrow_mut(|d| {
         if let Some((_, db)) = d.take() {
             db.close();
         }
     });
-    // The database first: if another tab holds it, nothing else is touched yet.
     idb::delete(user).await?;
     cache::delete_cache(&names::audio_cache(user)).await?;
     ctx.jobs.set(HashMap::new());
     sw::audio_changed();
-    super::refresh(ctx).await;
     Ok(())
 }
 
 /// What "sign out and remove offline data" does before the sign-out: the plays made offline
 /// are sent first (removing them unsent would lose them), then everything of `user` goes.
 /// Offline, nothing is removed: the plays could not be sent, and signing out needs the server.
+/// Plays the server refuses for good cannot be sent later either, so they do not hold it up.
 pub async fn forget_device(ctx: OfflineCtx, user: UserId) -> Result<(), OfflineError> {
     if !ctx.online.get_untracked() {
         return Err(OfflineError::Offline);
     }
-    super::sync::flush_plays(ctx).await?;
-    // From here on the page acts signed out, so nothing reopens (and so recreates) the
-    // database while it is being deleted.
+    match super::sync::flush_plays(ctx).await {
+        Ok(()) | Err(OfflineError::Refused(_)) => {}
+        Err(e) => return Err(e),
+    }
+    erase(ctx, user).await?;
+    // The page acts signed out from here on, so nothing reopens the deleted database.
     super::set_user(ctx, None);
-    remove_all(ctx, user).await
+    Ok(())
 }

@@ -39,6 +39,9 @@ pub enum OfflineError {
     Offline,
     #[error("Soundwave is open in another tab or window that still uses this data; close it and try again")]
     InUse,
+    /// The server turned a request down for good (HTTP 400): sending it again cannot help.
+    #[error("the server refused it: {0}")]
+    Refused(String),
 }
 
 impl OfflineError {
@@ -99,7 +102,13 @@ pub async fn database(user: UserId) -> Result<Rc<::idb::Database>, OfflineError>
     if let Some(db) = open {
         return Ok(db);
     }
-    let db = Rc::new(idb::open(user).await?);
+    let (db, created) = idb::open(user).await?;
+    if created {
+        // No database means no offline data is known, so any audio cache of this user is
+        // left over from a removal that finished late (another tab held the database).
+        let _ = cache::delete_cache(&names::audio_cache(user)).await;
+    }
+    let db = Rc::new(db);
     // Two callers may have opened it at once: keep the first connection, which may be in use,
     // and close a connection to another user's database.
     Ok(DATABASE.with_borrow_mut(|d| match d {
@@ -138,6 +147,19 @@ pub(crate) fn connection_closed(user: UserId, removed: bool) {
             }
         }
     });
+}
+
+/// Another tab removed this user's offline data (or a newer build took the database over):
+/// stop using it. Running jobs stop, the page shows nothing offline, and, since the page no
+/// longer has a user for offline purposes, nothing reopens (and so recreates) the database.
+/// The service worker is not told: another tab may still be signed in and using it.
+pub fn detach(ctx: OfflineCtx) {
+    jobs::cancel_all();
+    ctx.user.set(None);
+    ctx.playlists.set(Vec::new());
+    ctx.cached_tracks.set(HashSet::new());
+    ctx.jobs.set(Default::default());
+    ctx.loaded.set(true);
 }
 
 /// Resolves after `ms` milliseconds (at once where there is no window to time it).

@@ -86,7 +86,14 @@ pub async fn flush_plays(ctx: OfflineCtx) -> Result<(), OfflineError> {
         return Ok(());
     }
     let db = database(user).await?;
-    let plays = idb::pending_plays(&db).await?;
+    // A damaged record would make the server refuse the whole batch, every time, and hold
+    // back every good play with it: drop it.
+    let (plays, damaged): (Vec<PlayReport>, Vec<PlayReport>) =
+        idb::pending_plays(&db).await?.into_iter().partition(PlayReport::is_well_formed);
+    if !damaged.is_empty() {
+        leptos::logging::warn!("dropping {} damaged queued plays", damaged.len());
+        idb::forget_plays(&db, &damaged).await?;
+    }
     let mut settings = idb::load_settings(&db).await?;
     if plays.is_empty() && settings.cache_hits == 0 && settings.cache_misses == 0 {
         return Ok(());
@@ -132,6 +139,10 @@ async fn post_batch(batch: &PlayBatch) -> Result<(), OfflineError> {
     let request = web_sys::Request::new_with_str_and_init("/api/plays/", &init)?;
     let response = JsFuture::from(window.fetch_with_request(&request)).await?;
     let response: web_sys::Response = response.dyn_into().map_err(|_| OfflineError::Unsupported)?;
+    if response.status() == 400 {
+        let reason = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+        return Err(OfflineError::Refused(reason));
+    }
     if !response.ok() {
         return Err(OfflineError::Storage(format!("the server answered {}", response.status())));
     }
