@@ -159,7 +159,8 @@ pub fn use_offline() -> Option<OfflineCtx> {
 /// "12.3 MB" for a byte count.
 pub fn format_bytes(bytes: f64) -> String {
     const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut value = bytes.max(0.0);
+    // Sums of removed sizes can come out as -0.0 or a hair below zero; both read "0 B".
+    let mut value = if bytes > 0.0 { bytes } else { 0.0 };
     let mut unit = 0;
     while value >= 1000.0 && unit + 1 < UNITS.len() {
         value /= 1000.0;
@@ -181,6 +182,8 @@ mod tests {
         assert_eq!(format_bytes(512.0), "512 B");
         assert_eq!(format_bytes(1_500_000.0), "1.5 MB");
         assert_eq!(format_bytes(2_000_000_000.0), "2.0 GB");
+        assert_eq!(format_bytes(-0.0), "0 B");
+        assert_eq!(format_bytes(-0.000_1), "0 B");
     }
 
     #[test]
