@@ -31,7 +31,7 @@ impl FromRequestParts<AppState> for Caller {
         if caller.credential == auth::Credential::Cookie
             && auth::is_cross_site_write(&parts.method, &parts.headers)
         {
-            return Err(AppError::Forbidden.into());
+            return Err(AppError::CrossSite.into());
         }
         Ok(Caller(caller.account))
     }
@@ -103,7 +103,7 @@ async fn login(
     JsonBody(body): JsonBody<Credentials>,
 ) -> HttpResult<Response> {
     if auth::is_cross_site_write(&axum::http::Method::POST, &headers) {
-        return Err(AppError::Forbidden.into());
+        return Err(AppError::CrossSite.into());
     }
     let client = client_ip(&extensions);
     if state.throttle.is_blocked(&body.username, &client) {
@@ -125,7 +125,7 @@ async fn register(
     JsonBody(body): JsonBody<Credentials>,
 ) -> HttpResult<Response> {
     if auth::is_cross_site_write(&axum::http::Method::POST, &headers) {
-        return Err(AppError::Forbidden.into());
+        return Err(AppError::CrossSite.into());
     }
     let account = users::register(&state.pool, &body.username, &body.password).await?;
     signed_in(&state, account, body.return_token || flag.wanted(), StatusCode::CREATED).await
@@ -150,7 +150,7 @@ async fn signed_in(
 
 async fn logout(State(state): State<AppState>, headers: HeaderMap) -> HttpResult<Response> {
     if auth::is_cross_site_write(&axum::http::Method::POST, &headers) {
-        return Err(AppError::Forbidden.into());
+        return Err(AppError::CrossSite.into());
     }
     if let Some(secret) = auth::cookie_value(&headers, auth::SESSION_COOKIE) {
         auth::delete_session(&state.pool, secret).await?;

@@ -36,7 +36,7 @@ fn status_of(error: &ApiError) -> StatusCode {
     match error {
         ApiError::NotFound => StatusCode::NOT_FOUND,
         ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-        ApiError::Forbidden => StatusCode::FORBIDDEN,
+        ApiError::Forbidden | ApiError::CrossSite => StatusCode::FORBIDDEN,
         ApiError::Invalid(_) | ApiError::Transport(_) => StatusCode::BAD_REQUEST,
         ApiError::Conflict(_) => StatusCode::CONFLICT,
         ApiError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,

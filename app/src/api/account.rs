@@ -30,7 +30,7 @@ pub async fn login(
     let state = super::ctx::state()?;
     let parts = use_context::<http::request::Parts>().ok_or(ApiError::Server)?;
     if auth::is_cross_site_write(&parts.method, &parts.headers) {
-        return Err(ApiError::Forbidden);
+        return Err(ApiError::CrossSite);
     }
     let client = client_address(&parts);
     if state.throttle.is_blocked(&username, &client) {
@@ -55,7 +55,7 @@ pub async fn register(username: String, password: String) -> Result<(), ApiError
     let state = super::ctx::state()?;
     let parts = use_context::<http::request::Parts>().ok_or(ApiError::Server)?;
     if auth::is_cross_site_write(&parts.method, &parts.headers) {
-        return Err(ApiError::Forbidden);
+        return Err(ApiError::CrossSite);
     }
     let account =
         users::register(&state.pool, &username, &password).await.map_err(|e| match e {
@@ -77,7 +77,7 @@ pub async fn logout() -> Result<(), ApiError> {
     let state = super::ctx::state()?;
     let parts = use_context::<http::request::Parts>().ok_or(ApiError::Server)?;
     if auth::is_cross_site_write(&parts.method, &parts.headers) {
-        return Err(ApiError::Forbidden);
+        return Err(ApiError::CrossSite);
     }
     if let Some(secret) = auth::cookie_value(&parts.headers, auth::SESSION_COOKIE) {
         auth::delete_session(&state.pool, secret).await?;

@@ -22,6 +22,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("only an administrator may do this")]
     Forbidden,
+    #[error("refused: this request came from another site")]
+    CrossSite,
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
@@ -51,6 +53,7 @@ impl From<crate::server::AppError> for ApiError {
             E::NotFound => ApiError::NotFound,
             E::Unauthorized => ApiError::Unauthorized,
             E::Forbidden => ApiError::Forbidden,
+            E::CrossSite => ApiError::CrossSite,
             E::BadRequest(m) => ApiError::Invalid(m),
             E::Conflict(m) => ApiError::Conflict(m),
             E::TooManyRequests => ApiError::TooManyRequests,
@@ -88,7 +91,7 @@ pub(crate) mod ctx {
         if caller.credential == auth::Credential::Cookie
             && auth::is_cross_site_write(&parts.method, &parts.headers)
         {
-            return Err(ApiError::Forbidden);
+            return Err(ApiError::CrossSite);
         }
         Ok((state, caller.account))
     }

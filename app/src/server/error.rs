@@ -9,6 +9,9 @@ pub enum AppError {
     Unauthorized,
     #[error("only an administrator may do this")]
     Forbidden,
+    /// A cookie-authenticated write sent from another site (the CSRF check).
+    #[error("refused: this request came from another site")]
+    CrossSite,
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -33,7 +36,7 @@ impl AppError {
         match self {
             Self::NotFound => "not_found",
             Self::Unauthorized => "unauthorized",
-            Self::Forbidden => "forbidden",
+            Self::Forbidden | Self::CrossSite => "forbidden",
             Self::BadRequest(_) => "bad_request",
             Self::Conflict(_) => "conflict",
             Self::TooManyRequests => "too_many_requests",
