@@ -174,6 +174,45 @@ pub async fn get_track(db: &Database, id: TrackId) -> Result<Option<TrackRefs>, 
     get(db, TRACKS, id_key(id.0)).await
 }
 
+/// Records that `playlist` needs `track`, stored at `url` with `bytes` bytes: one
+/// read-modify-write transaction, so two jobs claiming the same track cannot lose a claim.
+pub async fn claim_track(
+    db: &Database,
+    track: TrackId,
+    url: &str,
+    bytes: f64,
+    playlist: PlaylistId,
+) -> Result<(), OfflineError> {
+    let tx = db.transaction(&[TRACKS], TransactionMode::ReadWrite)?;
+    let store = tx.object_store(TRACKS)?;
+    let found = store.get(id_key(track.0))?.await?;
+    let mut refs = match found {
+        Some(value) => from_js(&value)?,
+        None => TrackRefs { id: track, url: url.to_owned(), bytes, playlists: Vec::new() },
+    };
+    refs.bytes = bytes;
+    if !refs.playlists.contains(&playlist) {
+        refs.playlists.push(playlist);
+    }
+    store.put(&to_js(&refs)?, None)?.await?;
+    tx.await?;
+    Ok(())
+}
+
+/// Saves several track records in one transaction.
+pub async fn save_tracks(db: &Database, tracks: &[&TrackRefs]) -> Result<(), OfflineError> {
+    if tracks.is_empty() {
+        return Ok(());
+    }
+    let tx = db.transaction(&[TRACKS], TransactionMode::ReadWrite)?;
+    let store = tx.object_store(TRACKS)?;
+    for track in tracks {
+        store.put(&to_js(track)?, None)?.await?;
+    }
+    tx.await?;
+    Ok(())
+}
+
 pub async fn all_tracks(db: &Database) -> Result<Vec<TrackRefs>, OfflineError> {
     get_all(db, TRACKS).await
 }

@@ -5,7 +5,7 @@
 
 use std::{
     cell::{Cell, RefCell},
-    collections::{HashMap, VecDeque},
+    collections::{HashMap, HashSet, VecDeque},
     rc::Rc,
 };
 
@@ -171,15 +171,18 @@ async fn adopt_cached(
     audio: &Cache,
     record: &OfflinePlaylist,
 ) -> Result<(Vec<OfflineItem>, Vec<TrackId>), OfflineError> {
+    // One read of the track index and one of the cache's keys, rather than two lookups per
+    // track: the fixed cost of a job is mostly IndexedDB transactions.
+    let mut known: HashMap<TrackId, idb::TrackRefs> =
+        idb::all_tracks(db).await?.into_iter().map(|t| (t.id, t)).collect();
+    let stored: HashSet<String> = cache::paths(audio).await?.into_iter().collect();
     let mut missing = Vec::new();
     let mut adopted = Vec::new();
     for item in &record.items {
-        let refs = idb::get_track(db, item.track.id).await?;
-        match refs {
-            Some(mut refs) if cache::contains(audio, &item.url).await? => {
+        match known.get_mut(&item.track.id) {
+            Some(refs) if stored.contains(&item.url) => {
                 if !refs.playlists.contains(&record.id) {
                     refs.playlists.push(record.id);
-                    idb::save_track(db, &refs).await?;
                     adopted.push(item.track.id);
                 }
             }
@@ -190,6 +193,8 @@ async fn adopt_cached(
             }
         }
     }
+    let claimed: Vec<&idb::TrackRefs> = adopted.iter().filter_map(|id| known.get(id)).collect();
+    idb::save_tracks(db, &claimed).await?;
     Ok((missing, adopted))
 }
 
@@ -242,17 +247,7 @@ async fn worker(shared: Rc<Shared>) {
 async fn store_track(shared: &Shared, item: &OfflineItem) -> Result<f64, OfflineError> {
     let size = cache::fetch_into(&shared.cache, &item.url).await?;
     shared.added.borrow_mut().push(item.track.id);
-    let mut refs = idb::get_track(&shared.db, item.track.id).await?.unwrap_or(idb::TrackRefs {
-        id: item.track.id,
-        url: item.url.clone(),
-        bytes: size,
-        playlists: Vec::new(),
-    });
-    refs.bytes = size;
-    if !refs.playlists.contains(&shared.id) {
-        refs.playlists.push(shared.id);
-    }
-    idb::save_track(&shared.db, &refs).await?;
+    idb::claim_track(&shared.db, item.track.id, &item.url, size, shared.id).await?;
     Ok(size)
 }
 
@@ -309,15 +304,14 @@ async fn playlist_bytes(
     db: &::idb::Database,
     record: &OfflinePlaylist,
 ) -> Result<f64, OfflineError> {
-    let mut total = 0.0;
-    for item in &record.items {
-        if let Some(refs) = idb::get_track(db, item.track.id).await? {
-            if refs.playlists.contains(&record.id) {
-                total += refs.bytes;
-            }
-        }
-    }
-    Ok(total)
+    // Each track counts once, even if the playlist holds it twice.
+    let wanted: HashSet<TrackId> = record.items.iter().map(|i| i.track.id).collect();
+    Ok(idb::all_tracks(db)
+        .await?
+        .iter()
+        .filter(|t| wanted.contains(&t.id) && t.playlists.contains(&record.id))
+        .map(|t| t.bytes)
+        .sum())
 }
 
 async fn restore_or_remove(
