@@ -4,7 +4,7 @@
 
 mod common;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use app::model::Role;
@@ -45,6 +45,11 @@ impl World {
         items.map(|i| i["item_id"].as_i64().expect("item id")).collect()
     }
 
+    /// A REST call with alice's API token and a JSON body.
+    async fn rest(&self, method: Method, path: &str, body: Value) -> common::TestResponse {
+        self.server.call(method, path).token(&self.alice).json(&body).send().await
+    }
+
     /// Posts a form to a server function the way the page does, with the session cookie.
     async fn call(&self, function: &str, form: &str) -> common::TestResponse {
         let path = format!("/sfn/{function}");
@@ -59,22 +64,14 @@ async fn rest_patch_on_a_stale_version_answers_409_and_keeps_the_newer_edit() {
     let path = format!("/api/playlist/{}/", w.playlist);
 
     let fresh = w
-        .server
-        .patch(&path)
-        .token(&w.alice)
-        .json(&json!({ "title": "Trip 2", "expected_version": version }))
-        .send()
+        .rest(Method::PATCH, &path, json!({ "title": "Trip 2", "expected_version": version }))
         .await;
     assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.text());
     assert_eq!(fresh.json()["version"], version + 1);
 
     // A second edit still based on the old copy must not overwrite the first.
     let stale = w
-        .server
-        .patch(&path)
-        .token(&w.alice)
-        .json(&json!({ "title": "Trip 3", "expected_version": version }))
-        .send()
+        .rest(Method::PATCH, &path, json!({ "title": "Trip 3", "expected_version": version }))
         .await;
     stale.assert_error(StatusCode::CONFLICT, "conflict");
     let now = w.detail().await;
@@ -92,24 +89,19 @@ async fn rest_patch_of_title_and_order_is_one_version_and_all_or_nothing() {
 
     // A good title with an order that misses an item: refused whole, the title stays.
     let partial = &order[..2];
-    let refused = w
-        .server
-        .patch(&path)
-        .token(&w.alice)
-        .json(&json!({ "title": "Renamed", "order": partial }))
-        .send()
-        .await;
+    let refused =
+        w.rest(Method::PATCH, &path, json!({ "title": "Renamed", "order": partial })).await;
     refused.assert_error(StatusCode::BAD_REQUEST, "bad_request");
     let unchanged = w.detail().await;
     assert_eq!(unchanged["title"], "Trip");
     assert_eq!(unchanged["version"], version);
 
     let both = w
-        .server
-        .patch(&path)
-        .token(&w.alice)
-        .json(&json!({ "title": "Renamed", "order": order, "expected_version": version }))
-        .send()
+        .rest(
+            Method::PATCH,
+            &path,
+            json!({ "title": "Renamed", "order": order, "expected_version": version }),
+        )
         .await;
     assert_eq!(both.status, StatusCode::OK, "{}", both.text());
     assert_eq!(both.json()["version"], version + 1, "one edit, one new version");
@@ -123,34 +115,30 @@ async fn rest_item_changes_check_the_version_when_given() {
     let version = w.version().await;
     let items = format!("/api/playlist/{}/items/", w.playlist);
     let first_track = w.detail().await["items"][0]["track"]["id"].clone();
-    w.server
-        .patch(&format!("/api/playlist/{}/", w.playlist))
-        .token(&w.alice)
-        .json(&json!({ "title": "Moved on" }))
-        .send()
-        .await;
+    w.rest(
+        Method::PATCH,
+        &format!("/api/playlist/{}/", w.playlist),
+        json!({ "title": "Moved on" }),
+    )
+    .await;
 
     let stale_add = w
-        .server
-        .post(&items)
-        .token(&w.alice)
-        .json(&json!({ "track_id": first_track, "expected_version": version }))
-        .send()
+        .rest(Method::POST, &items, json!({ "track_id": first_track, "expected_version": version }))
         .await;
     stale_add.assert_error(StatusCode::CONFLICT, "conflict");
     let stale_remove = w
-        .server
-        .delete(&items)
-        .token(&w.alice)
-        .json(&json!({ "track_id": first_track, "expected_version": version }))
-        .send()
+        .rest(
+            Method::DELETE,
+            &items,
+            json!({ "track_id": first_track, "expected_version": version }),
+        )
         .await;
     stale_remove.assert_error(StatusCode::CONFLICT, "conflict");
     assert_eq!(w.item_ids().await.len(), 3, "a refused item change removed or added a row");
 
     // Without a version, an append applies to whatever is current.
-    let added = w.server.post(&items).token(&w.alice).json(&json!({ "track_id": first_track }));
-    assert_eq!(added.send().await.status, StatusCode::CREATED);
+    let added = w.rest(Method::POST, &items, json!({ "track_id": first_track })).await;
+    assert_eq!(added.status, StatusCode::CREATED);
     assert_eq!(w.item_ids().await.len(), 4);
 }
 
@@ -215,11 +203,11 @@ async fn a_deleted_playlists_id_is_never_given_to_a_new_one_even_after_a_restart
     let newer = w.server.playlist(&w.alice, "Brand new", &[]).await;
     assert!(newer > old, "id {old} was given out again");
     let stale = w
-        .server
-        .patch(&format!("/api/playlist/{old}/"))
-        .token(&w.alice)
-        .json(&json!({ "title": "meant for the old one", "expected_version": version }))
-        .send()
+        .rest(
+            Method::PATCH,
+            &format!("/api/playlist/{old}/"),
+            json!({ "title": "meant for the old one", "expected_version": version }),
+        )
         .await;
     stale.assert_error(StatusCode::NOT_FOUND, "not_found");
 
@@ -240,7 +228,7 @@ async fn an_edit_that_changes_nothing_keeps_the_version() {
     let path = format!("/api/playlist/{id}/");
 
     let same = json!({ "title": "Trip", "order": order, "expected_version": version });
-    let unchanged = w.server.patch(&path).token(&w.alice).json(&same).send().await;
+    let unchanged = w.rest(Method::PATCH, &path, same).await;
     assert_eq!(unchanged.status, StatusCode::OK, "{}", unchanged.text());
     assert_eq!(unchanged.json()["version"], version);
     let form = format!("id={id}&item={}&to=0&expected_version={version}", order[0]);
